@@ -1,0 +1,29 @@
+/*
+ * dc_scan: grey frame -> QR texts, with ZBar configured for QR only
+ * (inverted codes too).
+ *
+ * All buffers are sized at dc_scanner_new(); dc_scanner_scan() allocates
+ * nothing of its own per frame. Texts returned are owned by the scanner and
+ * valid until the next scan or dc_scanner_wipe()/free, which zeroise them.
+ */
+#ifndef DC_SCAN_H
+#define DC_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DC_SCAN_MAX_CODES 8
+
+typedef struct dc_scanner dc_scanner;
+
+dc_scanner *dc_scanner_new(int max_width, int max_height);
+void dc_scanner_free(dc_scanner *s);  /* NULL is safe; wipes */
+
+/* Returns the number of QR codes found (0..DC_SCAN_MAX_CODES), or -1 when
+ * the frame is larger than the scanner was sized for. */
+int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
+		    int stride);
+const char *dc_scanner_text(const dc_scanner *s, int i, size_t *len);
+void dc_scanner_wipe(dc_scanner *s);
+
+#endif
