@@ -24,4 +24,17 @@ int dc_image_load_mem(const uint8_t *buf, size_t len, dc_grey *out, char *err,
 		      size_t errlen);
 void dc_grey_free(dc_grey *g);
 
+/* Added by the camera owner (nothing above changed): */
+
+/* Files larger than this are refused before reading them whole. */
+#define DC_IMAGE_MAX_FILE_BYTES (64u << 20)
+
+/* Decodes a JPEG (e.g. one V4L2 MJPEG frame) to grey into a caller buffer of
+ * cap_w x cap_h pixels with row stride dst_stride, so a camera can decode
+ * every frame into one buffer allocated at start-up. Frames larger than the
+ * buffer are refused. 0 on success (*w, *h set); -1 with a reason in err. */
+int dc_image_jpeg_into(const uint8_t *buf, size_t len, uint8_t *dst,
+		       int dst_stride, int cap_w, int cap_h, int *w, int *h,
+		       char *err, size_t errlen);
+
 #endif

@@ -14,6 +14,13 @@
 
 #define DC_SCAN_MAX_CODES 8
 
+/* Added by the scan owner (nothing else changed): the longest text kept per
+ * code (a version 40 QR holds at most 7089 numeric characters; same value as
+ * DC_MAX_QR_TEXT in app/core/dc_verify.h), and the largest frame a scanner
+ * can be sized for. Longer texts are skipped, never truncated. */
+#define DC_SCAN_MAX_TEXT 7089
+#define DC_SCAN_MAX_PIXELS (4096u * 4096u)
+
 typedef struct dc_scanner dc_scanner;
 
 dc_scanner *dc_scanner_new(int max_width, int max_height);
