@@ -39,6 +39,11 @@ dc_format dc_classify(const char *text, size_t len);
 dc_err dc_verify_texts(const dc_verify_opts *o, const char *const *texts,
 		       const size_t *lens, size_t n, dc_record *out);
 
+/* Installs process-wide settings the core relies on: cJSON frees wipe
+ * their blocks, so decoded personal data does not linger in freed heap.
+ * Call once at start-up, before any thread starts. */
+void dc_core_init(void);
+
 /* Convenience for one text. */
 dc_err dc_verify_text(const dc_verify_opts *o, const char *text, size_t len,
 		      dc_record *out);
