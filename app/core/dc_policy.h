@@ -48,4 +48,17 @@ void dc_policy_evaluate(const dc_policy *p, const dc_record *r, double now,
 
 const char *dc_policy_outcome_code(dc_policy_outcome o); /* "pass","fail","not_valid" */
 
+/* Added by the policy owner (existing declarations unchanged): */
+
+/* Largest policy file dc_policy_parse accepts; callers reading a file can
+ * refuse anything bigger before reading it. */
+#define DC_POLICY_MAX_FILE_SIZE 65536
+
+/* Writes the effective policy as a policy file (every key, one per line),
+ * for an admin screen or `--show-policy`. Returns the length the full text
+ * needs (excluding the NUL), like snprintf; writes at most cap bytes,
+ * always NUL-terminated when cap > 0. The output parses back to the same
+ * policy. */
+size_t dc_policy_write(const dc_policy *p, char *buf, size_t cap);
+
 #endif

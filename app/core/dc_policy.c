@@ -1,0 +1,969 @@
+/*
+ * dc_policy: venue admission rule. See dc_policy.h for the contract and
+ * docs/policy.md for the file format, the defaults and how time is counted.
+ *
+ * Time model (kept in one place so tests and docs can match it):
+ *  - every event date is turned into a UTC instant; a date without a time is
+ *    that day's 00:00:00 UTC, a time without a zone is UTC;
+ *  - "days since" is the number of whole 24-hour periods elapsed, "hours
+ *    since" the number of whole hours; limits compare exact seconds.
+ */
+#include "dc_policy.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Limits of the policy file; larger input is rejected, never truncated. */
+#define POLICY_MAX_LINE 1024
+#define POLICY_MAX_PRODUCTS 64
+#define POLICY_MAX_CODE 32        /* same as dc_event.code */
+#define POLICY_MAX_DAYS 3650
+#define POLICY_MAX_HOURS 8760
+#define POLICY_MAX_NUMBER_DIGITS 9
+
+#define SECS_PER_DAY INT64_C(86400)
+#define SECS_PER_HOUR INT64_C(3600)
+/* 9999-12-31T23:59:59Z: any clock beyond it cannot be right. */
+#define LATEST_VALID_NOW 253402300799.0
+
+/* Agreed test type and result codes (see dc_record.h users). */
+#define TT_NAAT "LP6464-4"
+#define TT_ANTIGEN "LP217198-3"
+
+struct dc_policy {
+	bool accept_vaccination;
+	bool accept_test;
+	bool accept_recovery;
+	bool any_product;
+	size_t n_products;
+	char products[POLICY_MAX_PRODUCTS][POLICY_MAX_CODE];
+	int min_days;          /* min_days_after_last_dose */
+	int max_days;          /* max_days_after_last_dose, 0 = no limit */
+	bool require_complete;
+	bool naat;
+	bool antigen;
+	int max_hours_naat;
+	int max_hours_antigen;
+	int recovery_min_days;
+	int recovery_max_days;
+};
+
+static void set_defaults(dc_policy *p)
+{
+	memset(p, 0, sizeof *p);
+	p->accept_vaccination = true;
+	p->accept_test = true;
+	p->accept_recovery = true;
+	p->any_product = true;
+	p->min_days = 14;
+	p->max_days = 0;
+	p->require_complete = true;
+	p->naat = true;
+	p->antigen = true;
+	p->max_hours_naat = 72;
+	p->max_hours_antigen = 24;
+	p->recovery_min_days = 11;
+	p->recovery_max_days = 180;
+}
+
+dc_policy *dc_policy_new_default(void)
+{
+	dc_policy *p = malloc(sizeof *p);
+	if (p)
+		set_defaults(p);
+	return p;
+}
+
+void dc_policy_free(dc_policy *p)
+{
+	free(p);
+}
+
+const char *dc_policy_outcome_code(dc_policy_outcome o)
+{
+	switch (o) {
+	case DC_POLICY_PASS: return "pass";
+	case DC_POLICY_FAIL: return "fail";
+	case DC_POLICY_NOT_VALID: return "not_valid";
+	}
+	return "not_valid";
+}
+
+/* ------------------------------------------------------------------------
+ * Policy file parser
+ * ---------------------------------------------------------------------- */
+
+enum key_id {
+	K_ACCEPT_VACCINATION,
+	K_ACCEPT_TEST,
+	K_ACCEPT_RECOVERY,
+	K_VACCINE_PRODUCTS,
+	K_MIN_DAYS,
+	K_MAX_DAYS,
+	K_REQUIRE_COMPLETE,
+	K_TEST_TYPES,
+	K_MAX_HOURS_NAAT,
+	K_MAX_HOURS_ANTIGEN,
+	K_RECOVERY_MIN,
+	K_RECOVERY_MAX,
+	K__COUNT
+};
+
+static const char *const key_names[K__COUNT] = {
+	[K_ACCEPT_VACCINATION] = "accept_vaccination",
+	[K_ACCEPT_TEST] = "accept_test",
+	[K_ACCEPT_RECOVERY] = "accept_recovery",
+	[K_VACCINE_PRODUCTS] = "vaccine_products",
+	[K_MIN_DAYS] = "min_days_after_last_dose",
+	[K_MAX_DAYS] = "max_days_after_last_dose",
+	[K_REQUIRE_COMPLETE] = "require_complete_series",
+	[K_TEST_TYPES] = "test_types",
+	[K_MAX_HOURS_NAAT] = "max_test_age_hours_naat",
+	[K_MAX_HOURS_ANTIGEN] = "max_test_age_hours_antigen",
+	[K_RECOVERY_MIN] = "recovery_min_days",
+	[K_RECOVERY_MAX] = "recovery_max_days",
+};
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Copies policy-file text into an error message: printable ASCII only and
+ * short, so a binary or hostile file cannot mangle a log line. */
+static void quote(char *dst, size_t cap, const char *s, size_t n)
+{
+	size_t o = 0;
+	const size_t max_shown = 40;
+	for (size_t i = 0; i < n && o + 4 < cap; i++) {
+		if (i == max_shown) {
+			memcpy(dst + o, "...", 3);
+			o += 3;
+			break;
+		}
+		unsigned char c = (unsigned char)s[i];
+		dst[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	dst[o] = 0;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Case-insensitive (ASCII) comparison of a counted string with a C string. */
+static bool eq_ci(const char *s, size_t n, const char *lit)
+{
+	size_t i = 0;
+	for (; i < n; i++) {
+		if (!lit[i] || lower(s[i]) != lower(lit[i]))
+			return false;
+	}
+	return lit[i] == 0;
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && is_space(**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && is_space((*s)[*n - 1]))
+		(*n)--;
+}
+
+static bool parse_bool(const char *v, size_t n, bool *out)
+{
+	if (eq_ci(v, n, "true")) {
+		*out = true;
+		return true;
+	}
+	if (eq_ci(v, n, "false")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+static bool parse_uint(const char *v, size_t n, int lo, int hi, int *out)
+{
+	long val = 0;
+	if (n == 0 || n > POLICY_MAX_NUMBER_DIGITS)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+		val = val * 10 + (v[i] - '0');
+	}
+	if (val < lo || val > hi)
+		return false;
+	*out = (int)val;
+	return true;
+}
+
+/* Splits a comma list and calls item() on each trimmed element. An empty
+ * element ("a,,b", trailing comma) is an error: it is almost always a typo. */
+typedef bool (*item_fn)(dc_policy *p, const char *s, size_t n, char *why, size_t whylen);
+
+static bool for_each_item(dc_policy *p, const char *v, size_t n, item_fn fn,
+			  char *why, size_t whylen)
+{
+	size_t start = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && v[i] != ',')
+			continue;
+		const char *s = v + start;
+		size_t len = i - start;
+		trim(&s, &len);
+		if (len == 0) {
+			snprintf(why, whylen, "empty item in list");
+			return false;
+		}
+		if (!fn(p, s, len, why, whylen))
+			return false;
+		start = i + 1;
+	}
+	return true;
+}
+
+static bool add_product(dc_policy *p, const char *s, size_t n, char *why, size_t whylen)
+{
+	char q[64];
+	if (eq_ci(s, n, "any")) {
+		p->any_product = true;
+		return true;
+	}
+	if (n >= POLICY_MAX_CODE) {
+		quote(q, sizeof q, s, n);
+		snprintf(why, whylen, "product code '%s' is longer than %d characters",
+			 q, POLICY_MAX_CODE - 1);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c >= 0x7f) {
+			quote(q, sizeof q, s, n);
+			snprintf(why, whylen, "product code '%s' has a space or non-ASCII character", q);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < p->n_products; i++) {
+		if (eq_ci(s, n, p->products[i]))
+			return true; /* listed twice: harmless */
+	}
+	if (p->n_products == POLICY_MAX_PRODUCTS) {
+		snprintf(why, whylen, "more than %d products", POLICY_MAX_PRODUCTS);
+		return false;
+	}
+	memcpy(p->products[p->n_products], s, n);
+	p->products[p->n_products][n] = 0;
+	p->n_products++;
+	return true;
+}
+
+static bool add_test_type(dc_policy *p, const char *s, size_t n, char *why, size_t whylen)
+{
+	char q[64];
+	if (eq_ci(s, n, "naat") || eq_ci(s, n, "pcr") || eq_ci(s, n, TT_NAAT)) {
+		p->naat = true;
+		return true;
+	}
+	if (eq_ci(s, n, "antigen") || eq_ci(s, n, TT_ANTIGEN)) {
+		p->antigen = true;
+		return true;
+	}
+	quote(q, sizeof q, s, n);
+	snprintf(why, whylen, "unknown test type '%s' (use NAAT, antigen)", q);
+	return false;
+}
+
+static bool set_key(dc_policy *p, enum key_id k, const char *v, size_t n,
+		    char *why, size_t whylen)
+{
+	bool *b = NULL;
+	int *num = NULL;
+	int lo = 0, hi = POLICY_MAX_DAYS;
+	char q[64];
+
+	switch (k) {
+	case K_ACCEPT_VACCINATION: b = &p->accept_vaccination; break;
+	case K_ACCEPT_TEST: b = &p->accept_test; break;
+	case K_ACCEPT_RECOVERY: b = &p->accept_recovery; break;
+	case K_REQUIRE_COMPLETE: b = &p->require_complete; break;
+	case K_MIN_DAYS: num = &p->min_days; break;
+	case K_MAX_DAYS: num = &p->max_days; break;
+	case K_RECOVERY_MIN: num = &p->recovery_min_days; break;
+	case K_RECOVERY_MAX: num = &p->recovery_max_days; break;
+	case K_MAX_HOURS_NAAT: num = &p->max_hours_naat; lo = 1; hi = POLICY_MAX_HOURS; break;
+	case K_MAX_HOURS_ANTIGEN: num = &p->max_hours_antigen; lo = 1; hi = POLICY_MAX_HOURS; break;
+	case K_VACCINE_PRODUCTS:
+		p->any_product = false;
+		p->n_products = 0;
+		if (!for_each_item(p, v, n, add_product, why, whylen))
+			return false;
+		if (p->any_product && p->n_products) {
+			snprintf(why, whylen, "'any' cannot be combined with product codes");
+			return false;
+		}
+		return true;
+	case K_TEST_TYPES:
+		p->naat = p->antigen = false;
+		return for_each_item(p, v, n, add_test_type, why, whylen);
+	case K__COUNT:
+		break;
+	}
+	quote(q, sizeof q, v, n);
+	if (b) {
+		if (parse_bool(v, n, b))
+			return true;
+		snprintf(why, whylen, "'%s' is not true or false", q);
+		return false;
+	}
+	if (num) {
+		if (parse_uint(v, n, lo, hi, num))
+			return true;
+		snprintf(why, whylen, "'%s' is not a whole number from %d to %d", q, lo, hi);
+		return false;
+	}
+	snprintf(why, whylen, "internal error");
+	return false;
+}
+
+/* Whole-file rules that no single line can break on its own. The message
+ * names the line of the key that was set last, where the conflict shows. */
+static bool check_consistency(const dc_policy *p, const int line_of[K__COUNT],
+			      char *err, size_t errlen)
+{
+	int at;
+	if (!p->accept_vaccination && !p->accept_test && !p->accept_recovery) {
+		at = line_of[K_ACCEPT_VACCINATION];
+		if (line_of[K_ACCEPT_TEST] > at) at = line_of[K_ACCEPT_TEST];
+		if (line_of[K_ACCEPT_RECOVERY] > at) at = line_of[K_ACCEPT_RECOVERY];
+		seterr(err, errlen, "line %d: policy admits nobody: accept_vaccination, "
+		       "accept_test and accept_recovery are all false", at);
+		return false;
+	}
+	if (p->max_days != 0 && p->max_days < p->min_days) {
+		at = line_of[K_MAX_DAYS] > line_of[K_MIN_DAYS] ? line_of[K_MAX_DAYS]
+							      : line_of[K_MIN_DAYS];
+		seterr(err, errlen, "line %d: max_days_after_last_dose (%d) is less than "
+		       "min_days_after_last_dose (%d)", at, p->max_days, p->min_days);
+		return false;
+	}
+	if (p->recovery_max_days < p->recovery_min_days) {
+		at = line_of[K_RECOVERY_MAX] > line_of[K_RECOVERY_MIN] ? line_of[K_RECOVERY_MAX]
+								      : line_of[K_RECOVERY_MIN];
+		seterr(err, errlen, "line %d: recovery_max_days (%d) is less than "
+		       "recovery_min_days (%d)", at, p->recovery_max_days, p->recovery_min_days);
+		return false;
+	}
+	return true;
+}
+
+dc_policy *dc_policy_parse(const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+	dc_policy *p = NULL;
+	int line_of[K__COUNT] = {0};
+	const char *text = (const char *)buf;
+	size_t pos = 0;
+	int lineno = 0;
+	char why[160], q[64];
+
+	if (!buf && len) {
+		seterr(err, errlen, "no policy data");
+		goto fail;
+	}
+	if (len > DC_POLICY_MAX_FILE_SIZE) {
+		seterr(err, errlen, "policy file is larger than %d bytes", DC_POLICY_MAX_FILE_SIZE);
+		goto fail;
+	}
+	p = dc_policy_new_default();
+	if (!p) {
+		seterr(err, errlen, "out of memory");
+		goto fail;
+	}
+	/* Editors on some systems start UTF-8 files with a byte order mark. */
+	if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
+		pos = 3;
+
+	while (pos < len) {
+		size_t end = pos;
+		while (end < len && text[end] != '\n')
+			end++;
+		lineno++;
+		const char *line = text + pos;
+		size_t n = end - pos;
+		pos = end + 1;
+
+		if (n > POLICY_MAX_LINE) {
+			seterr(err, errlen, "line %d: longer than %d characters", lineno, POLICY_MAX_LINE);
+			goto fail;
+		}
+		if (memchr(line, 0, n)) {
+			seterr(err, errlen, "line %d: contains a NUL byte", lineno);
+			goto fail;
+		}
+		const char *hash = memchr(line, '#', n);
+		if (hash)
+			n = (size_t)(hash - line);
+		trim(&line, &n);
+		if (n == 0)
+			continue;
+
+		const char *eq = memchr(line, '=', n);
+		if (!eq) {
+			quote(q, sizeof q, line, n);
+			seterr(err, errlen, "line %d: expected 'key = value', got '%s'", lineno, q);
+			goto fail;
+		}
+		const char *key = line;
+		size_t klen = (size_t)(eq - line);
+		const char *val = eq + 1;
+		size_t vlen = n - klen - 1;
+		trim(&key, &klen);
+		trim(&val, &vlen);
+
+		enum key_id k = K__COUNT;
+		for (int i = 0; i < K__COUNT; i++) {
+			if (strlen(key_names[i]) == klen && memcmp(key_names[i], key, klen) == 0) {
+				k = (enum key_id)i;
+				break;
+			}
+		}
+		if (k == K__COUNT) {
+			quote(q, sizeof q, key, klen);
+			seterr(err, errlen, "line %d: unknown key '%s'", lineno, q);
+			goto fail;
+		}
+		if (line_of[k]) {
+			seterr(err, errlen, "line %d: duplicate key '%s' (first set on line %d)",
+			       lineno, key_names[k], line_of[k]);
+			goto fail;
+		}
+		line_of[k] = lineno;
+		if (vlen == 0) {
+			seterr(err, errlen, "line %d: %s has no value", lineno, key_names[k]);
+			goto fail;
+		}
+		if (!set_key(p, k, val, vlen, why, sizeof why)) {
+			seterr(err, errlen, "line %d: %s: %s", lineno, key_names[k], why);
+			goto fail;
+		}
+	}
+	if (!check_consistency(p, line_of, err, errlen))
+		goto fail;
+	return p;
+fail:
+	dc_policy_free(p);
+	return NULL;
+}
+
+/* Appends to a bounded buffer, counting what would have been written. */
+struct out {
+	char *buf;
+	size_t cap;
+	size_t len;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	char *dst = NULL;
+	size_t room = 0;
+	if (o->buf && o->len < o->cap) {
+		dst = o->buf + o->len;
+		room = o->cap - o->len;
+	}
+	va_start(ap, fmt);
+	int n = vsnprintf(dst, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->len += (size_t)n;
+}
+
+size_t dc_policy_write(const dc_policy *p, char *buf, size_t cap)
+{
+	struct out o = {buf, cap, 0};
+	if (buf && cap)
+		buf[0] = 0;
+	if (!p)
+		return 0;
+	put(&o, "%s = %s\n", key_names[K_ACCEPT_VACCINATION], p->accept_vaccination ? "true" : "false");
+	put(&o, "%s = %s\n", key_names[K_ACCEPT_TEST], p->accept_test ? "true" : "false");
+	put(&o, "%s = %s\n", key_names[K_ACCEPT_RECOVERY], p->accept_recovery ? "true" : "false");
+	put(&o, "%s = ", key_names[K_VACCINE_PRODUCTS]);
+	if (p->any_product)
+		put(&o, "any");
+	for (size_t i = 0; i < p->n_products; i++)
+		put(&o, "%s%s", i ? ", " : "", p->products[i]);
+	put(&o, "\n");
+	put(&o, "%s = %s\n", key_names[K_REQUIRE_COMPLETE], p->require_complete ? "true" : "false");
+	put(&o, "%s = %d\n", key_names[K_MIN_DAYS], p->min_days);
+	put(&o, "%s = %d\n", key_names[K_MAX_DAYS], p->max_days);
+	put(&o, "%s = %s%s%s\n", key_names[K_TEST_TYPES], p->naat ? "NAAT" : "",
+	    p->naat && p->antigen ? ", " : "", p->antigen ? "antigen" : "");
+	put(&o, "%s = %d\n", key_names[K_MAX_HOURS_NAAT], p->max_hours_naat);
+	put(&o, "%s = %d\n", key_names[K_MAX_HOURS_ANTIGEN], p->max_hours_antigen);
+	put(&o, "%s = %d\n", key_names[K_RECOVERY_MIN], p->recovery_min_days);
+	put(&o, "%s = %d\n", key_names[K_RECOVERY_MAX], p->recovery_max_days);
+	return o.len;
+}
+
+/* ------------------------------------------------------------------------
+ * Dates
+ * ---------------------------------------------------------------------- */
+
+typedef struct {
+	int64_t t;      /* UTC instant, unix seconds */
+	int y, m, d;    /* the date as written (not shifted by the zone) */
+	bool has_time;
+} when;
+
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	/* H. Hinnant's algorithm: exact for the proleptic Gregorian calendar. */
+	y -= m <= 2;
+	const int64_t era = (y >= 0 ? y : y - 399) / 400;
+	const int64_t yoe = y - era * 400;
+	const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static bool num_at(const char *s, size_t len, size_t pos, size_t n, int *out)
+{
+	int v = 0;
+	if (pos + n > len)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[pos + i];
+		if (c < '0' || c > '9')
+			return false;
+		v = v * 10 + (c - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static int month_days(int y, int m)
+{
+	static const unsigned char md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return (m == 2 && leap) ? 29 : md[m - 1];
+}
+
+/*
+ * "YYYY-MM-DD" or "YYYY-MM-DD(T|t| )hh:mm[:ss[.frac]][Z|z|(+|-)hh[[:]mm]]".
+ * Fractions of a second are dropped (the event becomes up to a second older,
+ * never younger). A leap second :60 counts as :59. Partial dates ("2021",
+ * "2021-05") are not readable: a dose month cannot prove a 14-day wait.
+ */
+static bool parse_when(const char *field, size_t cap, when *w)
+{
+	size_t len = strnlen(field, cap);
+	int y, mo, d, hh = 0, mm = 0, ss = 0;
+	int64_t offset = 0;
+	size_t i = 10;
+
+	if (len < 10 || !num_at(field, len, 0, 4, &y) || field[4] != '-' ||
+	    !num_at(field, len, 5, 2, &mo) || field[7] != '-' || !num_at(field, len, 8, 2, &d))
+		return false;
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
+		return false;
+	w->y = y;
+	w->m = mo;
+	w->d = d;
+	w->has_time = false;
+	if (len > 10) {
+		char sep = field[10];
+		if (sep != 'T' && sep != 't' && sep != ' ')
+			return false;
+		if (len < 16 || !num_at(field, len, 11, 2, &hh) || field[13] != ':' ||
+		    !num_at(field, len, 14, 2, &mm))
+			return false;
+		i = 16;
+		if (i < len && field[i] == ':') {
+			if (!num_at(field, len, i + 1, 2, &ss))
+				return false;
+			i += 3;
+			if (i < len && (field[i] == '.' || field[i] == ',')) {
+				size_t f = ++i;
+				while (i < len && field[i] >= '0' && field[i] <= '9')
+					i++;
+				if (i == f)
+					return false;
+			}
+		}
+		if (hh > 23 || mm > 59 || ss > 60)
+			return false;
+		if (ss == 60)
+			ss = 59;
+		w->has_time = true;
+		if (i < len) {
+			char z = field[i];
+			int oh = 0, om = 0;
+			if ((z == 'Z' || z == 'z') && i + 1 == len) {
+				i++;
+			} else if (z == '+' || z == '-') {
+				if (!num_at(field, len, i + 1, 2, &oh))
+					return false;
+				i += 3;
+				if (i < len && field[i] == ':')
+					i++;
+				if (i < len) {
+					if (!num_at(field, len, i, 2, &om))
+						return false;
+					i += 2;
+				}
+				if (oh > 23 || om > 59)
+					return false;
+				offset = (oh * 60 + om) * 60;
+				if (z == '-')
+					offset = -offset;
+			} else {
+				return false;
+			}
+		}
+		if (i != len)
+			return false;
+	}
+	w->t = days_from_civil(y, mo, d) * SECS_PER_DAY + hh * SECS_PER_HOUR + mm * 60 + ss -
+	       offset;
+	return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Evaluation
+ * ---------------------------------------------------------------------- */
+
+/* How relevant a failing event's reason is: the reason shown comes from the
+ * highest rank, then the latest date, then the later position. */
+enum rank {
+	RANK_KIND_REFUSED = 0,   /* tests at a vaccination-only venue, ... */
+	RANK_NO_DATE,            /* date missing or unreadable */
+	RANK_NOT_COMPLETED,      /* FHIR status other than completed */
+	RANK_DATED,              /* a real candidate that missed the rule */
+};
+
+typedef struct {
+	bool pass;
+	enum rank rank;
+	int64_t t;
+	dc_policy_result res;
+} verdict;
+
+static void result(dc_policy_result *out, dc_policy_outcome o, const char *code,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	out->outcome = o;
+	snprintf(out->code, sizeof out->code, "%s", code);
+	va_start(ap, fmt);
+	vsnprintf(out->reason, sizeof out->reason, fmt, ap);
+	va_end(ap);
+}
+
+/* Product text for a reason: the readable name when the verifier gave one,
+ * else the code. Both are credential metadata, never personal data. */
+static const char *product_text(const dc_event *e)
+{
+	if (e->product[0])
+		return e->product;
+	if (e->code[0])
+		return e->code;
+	return "unknown product";
+}
+
+static const char *days_word(int64_t n)
+{
+	return n == 1 ? "day" : "days";
+}
+
+static bool product_accepted(const dc_policy *p, const dc_event *e)
+{
+	size_t n = strnlen(e->code, sizeof e->code);
+	if (p->any_product)
+		return true;
+	for (size_t i = 0; i < p->n_products; i++) {
+		if (eq_ci(e->code, n, p->products[i]))
+			return true;
+	}
+	return false;
+}
+
+static bool status_counts(const dc_event *e)
+{
+	size_t n = strnlen(e->status, sizeof e->status);
+	/* DCC carries no status; SHC must say completed. */
+	return n == 0 || eq_ci(e->status, n, "completed");
+}
+
+static void eval_vaccination(const dc_policy *p, const dc_event *e, int64_t now, verdict *v)
+{
+	when w;
+	dc_policy_result *o = &v->res;
+
+	if (!p->accept_vaccination) {
+		v->rank = RANK_KIND_REFUSED;
+		result(o, DC_POLICY_FAIL, "vaccination_not_accepted",
+		       "Vaccinations are not accepted here");
+		return;
+	}
+	if (!status_counts(e)) {
+		v->rank = RANK_NOT_COMPLETED;
+		result(o, DC_POLICY_FAIL, "dose_not_completed",
+		       "Dose is not recorded as completed");
+		return;
+	}
+	if (!parse_when(e->date, sizeof e->date, &w)) {
+		v->rank = RANK_NO_DATE;
+		result(o, DC_POLICY_FAIL, "date_unreadable", "Dose date is missing or unreadable");
+		return;
+	}
+	v->rank = RANK_DATED;
+	v->t = w.t;
+	if (!product_accepted(p, e)) {
+		result(o, DC_POLICY_FAIL, "product_not_accepted", "Vaccine not accepted here: %s",
+		       product_text(e));
+		return;
+	}
+	if (p->require_complete) {
+		if (e->series_doses <= 0) {
+			result(o, DC_POLICY_FAIL, "series_incomplete",
+			       "Series incomplete: doses needed for %s unknown", product_text(e));
+			return;
+		}
+		if (e->dose_number < e->series_doses) {
+			result(o, DC_POLICY_FAIL, "series_incomplete",
+			       "Series incomplete: %d of %d doses",
+			       e->dose_number < 0 ? 0 : e->dose_number, e->series_doses);
+			return;
+		}
+	}
+	int64_t elapsed = now - w.t;
+	if (elapsed < 0) {
+		result(o, DC_POLICY_FAIL, "dose_too_recent",
+		       "Last dose is dated in the future: check the device clock");
+		return;
+	}
+	int64_t days = elapsed / SECS_PER_DAY;
+	if (days < p->min_days) {
+		if (days == 0)
+			result(o, DC_POLICY_FAIL, "dose_too_recent", "Last dose was today (needs %d %s)",
+			       p->min_days, days_word(p->min_days));
+		else
+			result(o, DC_POLICY_FAIL, "dose_too_recent", "Last dose %lld %s ago (needs %d)",
+			       (long long)days, days_word(days), p->min_days);
+		return;
+	}
+	if (p->max_days && days > p->max_days) {
+		result(o, DC_POLICY_FAIL, "dose_too_old", "Last dose %lld days ago (limit %d)",
+		       (long long)days, p->max_days);
+		return;
+	}
+	v->pass = true;
+	if (e->series_doses > 0)
+		result(o, DC_POLICY_PASS, "pass", "Vaccinated: dose %d of %d, %lld %s ago",
+		       e->dose_number, e->series_doses, (long long)days, days_word(days));
+	else
+		result(o, DC_POLICY_PASS, "pass", "Vaccinated: last dose %lld %s ago",
+		       (long long)days, days_word(days));
+}
+
+static void eval_test(const dc_policy *p, const dc_event *e, int64_t now, verdict *v)
+{
+	when w;
+	dc_policy_result *o = &v->res;
+	size_t tn = strnlen(e->test_type_code, sizeof e->test_type_code);
+	size_t rn = strnlen(e->result_code, sizeof e->result_code);
+	bool naat = eq_ci(e->test_type_code, tn, TT_NAAT);
+	bool antigen = eq_ci(e->test_type_code, tn, TT_ANTIGEN);
+
+	if (!p->accept_test) {
+		v->rank = RANK_KIND_REFUSED;
+		result(o, DC_POLICY_FAIL, "tests_not_accepted", "Tests are not accepted here");
+		return;
+	}
+	if (!parse_when(e->date, sizeof e->date, &w)) {
+		v->rank = RANK_NO_DATE;
+		result(o, DC_POLICY_FAIL, "date_unreadable", "Test date is missing or unreadable");
+		return;
+	}
+	v->rank = RANK_DATED;
+	v->t = w.t;
+	if (!naat && !antigen) {
+		result(o, DC_POLICY_FAIL, "test_type_not_accepted", "Test type not recognised");
+		return;
+	}
+	if ((naat && !p->naat) || (antigen && !p->antigen)) {
+		result(o, DC_POLICY_FAIL, "test_type_not_accepted", "%s tests are not accepted here",
+		       naat ? "NAAT (PCR)" : "Rapid antigen");
+		return;
+	}
+	if (eq_ci(e->result_code, rn, "260373001") || eq_ci(e->result_code, rn, "10828004")) {
+		result(o, DC_POLICY_FAIL, "test_positive", "Test result is positive");
+		return;
+	}
+	if (!eq_ci(e->result_code, rn, "260415000") && !eq_ci(e->result_code, rn, "260385009")) {
+		result(o, DC_POLICY_FAIL, "test_result_unknown", "Test result is not recognised");
+		return;
+	}
+	int64_t elapsed = now - w.t;
+	int limit = naat ? p->max_hours_naat : p->max_hours_antigen;
+	if (elapsed < 0) {
+		result(o, DC_POLICY_FAIL, "test_in_future",
+		       "Test is dated in the future: check the device clock");
+		return;
+	}
+	if (elapsed > limit * SECS_PER_HOUR) {
+		/* Rounded up so the number shown is always above the limit. */
+		int64_t hours = (elapsed + SECS_PER_HOUR - 1) / SECS_PER_HOUR;
+		result(o, DC_POLICY_FAIL, "test_too_old", "Test is %lld hours old (limit %d)",
+		       (long long)hours, limit);
+		return;
+	}
+	int64_t hours = elapsed / SECS_PER_HOUR;
+	v->pass = true;
+	result(o, DC_POLICY_PASS, "pass", "Negative %s test, %lld %s old",
+	       naat ? "NAAT (PCR)" : "rapid antigen", (long long)hours, hours == 1 ? "hour" : "hours");
+}
+
+static void eval_recovery(const dc_policy *p, const dc_event *e, int64_t now, verdict *v)
+{
+	when fr, df, du;
+	dc_policy_result *o = &v->res;
+	bool has_df = e->valid_from[0] != 0, has_du = e->valid_until[0] != 0;
+
+	if (!p->accept_recovery) {
+		v->rank = RANK_KIND_REFUSED;
+		result(o, DC_POLICY_FAIL, "recovery_not_accepted",
+		       "Recovery certificates are not accepted here");
+		return;
+	}
+	if (!parse_when(e->date, sizeof e->date, &fr) ||
+	    (has_df && !parse_when(e->valid_from, sizeof e->valid_from, &df)) ||
+	    (has_du && !parse_when(e->valid_until, sizeof e->valid_until, &du))) {
+		v->rank = RANK_NO_DATE;
+		result(o, DC_POLICY_FAIL, "date_unreadable",
+		       "Recovery dates are missing or unreadable");
+		return;
+	}
+	v->rank = RANK_DATED;
+	v->t = fr.t;
+	if (has_df && now < df.t) {
+		result(o, DC_POLICY_FAIL, "recovery_not_yet_valid",
+		       "Recovery certificate not valid until %04d-%02d-%02d", df.y, df.m, df.d);
+		return;
+	}
+	/* A date-only du is the last valid day, so it ends at the next midnight. */
+	if (has_du && (du.has_time ? now > du.t : now >= du.t + SECS_PER_DAY)) {
+		result(o, DC_POLICY_FAIL, "recovery_expired",
+		       "Recovery certificate expired on %04d-%02d-%02d", du.y, du.m, du.d);
+		return;
+	}
+	int64_t elapsed = now - fr.t;
+	if (elapsed < 0) {
+		result(o, DC_POLICY_FAIL, "recovery_not_yet_valid",
+		       "Positive test is dated in the future: check the device clock");
+		return;
+	}
+	int64_t days = elapsed / SECS_PER_DAY;
+	if (days < p->recovery_min_days) {
+		result(o, DC_POLICY_FAIL, "recovery_not_yet_valid",
+		       "Recovery not valid yet: positive test %lld %s ago (needs %d)",
+		       (long long)days, days_word(days), p->recovery_min_days);
+		return;
+	}
+	if (days > p->recovery_max_days) {
+		result(o, DC_POLICY_FAIL, "recovery_expired",
+		       "Recovery too old: positive test %lld days ago (limit %d)",
+		       (long long)days, p->recovery_max_days);
+		return;
+	}
+	v->pass = true;
+	result(o, DC_POLICY_PASS, "pass", "Recovered: positive test %lld days ago", (long long)days);
+}
+
+static bool more_relevant(const verdict *a, const verdict *b)
+{
+	if (a->rank != b->rank)
+		return a->rank > b->rank;
+	if (a->rank == RANK_DATED || a->rank == RANK_NOT_COMPLETED)
+		return a->t >= b->t; /* ties: the later position wins */
+	return true;
+}
+
+void dc_policy_evaluate(const dc_policy *p, const dc_record *r, double now,
+			dc_policy_result *out)
+{
+	verdict best, cur;
+	bool have_pass = false, have_fail = false;
+
+	if (!out)
+		return;
+	memset(out, 0, sizeof *out);
+	if (!p || !r) {
+		result(out, DC_POLICY_NOT_VALID, "not_valid", "%s", dc_strerror(DC_E_ARG));
+		return;
+	}
+	if (r->verdict != DC_VERDICT_VERIFIED || r->reason != DC_OK) {
+		/* Keep the verifier's own sentence: it says what is wrong. A
+		 * mismatched DC_OK reason would read "Verified", so say less. */
+		result(out, DC_POLICY_NOT_VALID, "not_valid", "%s",
+		       r->reason != DC_OK ? dc_strerror(r->reason) : "Record is not verified");
+		return;
+	}
+	if (!(now >= 0 && now <= LATEST_VALID_NOW)) {
+		result(out, DC_POLICY_NOT_VALID, "not_valid", "%s", dc_strerror(DC_E_CLOCK_UNSET));
+		return;
+	}
+	int64_t now_s = (int64_t)floor(now);
+	size_t n = r->n_events < DC_MAX_EVENTS ? r->n_events : DC_MAX_EVENTS;
+
+	memset(&best, 0, sizeof best);
+	for (size_t i = 0; i < n; i++) {
+		const dc_event *e = &r->events[i];
+		memset(&cur, 0, sizeof cur);
+		switch (e->kind) {
+		case DC_EVENT_VACCINATION: eval_vaccination(p, e, now_s, &cur); break;
+		case DC_EVENT_TEST: eval_test(p, e, now_s, &cur); break;
+		case DC_EVENT_RECOVERY: eval_recovery(p, e, now_s, &cur); break;
+		default:
+			cur.rank = RANK_KIND_REFUSED;
+			result(&cur.res, DC_POLICY_FAIL, "no_qualifying_event",
+			       "Record holds an event of an unknown kind");
+			break;
+		}
+		/* A pass outranks every failure; among passes, as among
+		 * failures, the most relevant event speaks. */
+		if (cur.pass) {
+			if (!have_pass || more_relevant(&cur, &best))
+				best = cur;
+			have_pass = true;
+		} else if (!have_pass && (!have_fail || more_relevant(&cur, &best))) {
+			best = cur;
+			have_fail = true;
+		}
+	}
+	if (!have_pass && !have_fail) {
+		result(out, DC_POLICY_FAIL, "no_qualifying_event",
+		       "Record lists no vaccination, test or recovery");
+		return;
+	}
+	*out = best.res;
+}
