@@ -538,7 +538,7 @@ int dc_mint_shc_main(int argc, char **argv)
 
 	mbedtls_pk_init(&key);
 	mbedtls_pk_init(&key_untrusted);
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -568,7 +568,6 @@ int dc_mint_shc_main(int argc, char **argv)
 			shc_usage();
 			goto out;
 		}
-		i++;
 	}
 	if (!o.key_path || !o.iss || !o.out_dir) {
 		shc_usage();
@@ -639,7 +638,7 @@ int dc_mint_issuer_file_main(int argc, char **argv)
 	mbedtls_pk_context key;
 
 	mbedtls_pk_init(&key);
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -663,7 +662,6 @@ int dc_mint_issuer_file_main(int argc, char **argv)
 			issuer_usage();
 			goto out;
 		}
-		i++;
 	}
 	if (!key_path || !iss || !out_path) {
 		issuer_usage();
