@@ -19,4 +19,36 @@
 dc_err dc_dcc_verify(const dc_trust *t, double now, const char *text,
 		     size_t len, dc_record *out);
 
+/*
+ * Added by the DCC module (additive): the same check with a report of
+ * every stage, for the conformance tests and operator diagnostics. Stages
+ * after a failed signature are still evaluated (on unverified data, never
+ * shown: out is cleared whenever the result is not DC_OK), so that each
+ * check can be compared with a test vector on its own. The return value is
+ * always the first failing stage, as from dc_dcc_verify.
+ */
+typedef enum {
+	DC_DCC_STAGE_PREFIX = 0,  /* "HC1:" */
+	DC_DCC_STAGE_BASE45,
+	DC_DCC_STAGE_COMPRESSION, /* zlib; see dc_dcc_report.compressed */
+	DC_DCC_STAGE_DECODE,      /* CBOR + COSE_Sign1 structure */
+	DC_DCC_STAGE_SIGNATURE,   /* kid -> DSC, signature */
+	DC_DCC_STAGE_CLAIMS,      /* CWT claims + hcert present */
+	DC_DCC_STAGE_KEY_USAGE,   /* DSC extended key usage vs v/t/r */
+	DC_DCC_STAGE_DSC_TIME,    /* DSC validity covers now */
+	DC_DCC_STAGE_EXPIRY,      /* iat <= now <= exp */
+	DC_DCC_STAGE_SCHEMA,      /* DCC content */
+	DC_DCC_STAGE_REVOCATION,
+	DC_DCC_STAGES
+} dc_dcc_stage;
+
+typedef struct {
+	int reached[DC_DCC_STAGES];   /* 1 when the stage was evaluated */
+	dc_err result[DC_DCC_STAGES]; /* its outcome when reached */
+	int compressed;               /* 1 zlib, 0 bare COSE (allowed by hcert) */
+} dc_dcc_report;
+
+dc_err dc_dcc_verify_report(const dc_trust *t, double now, const char *text,
+			    size_t len, dc_record *out, dc_dcc_report *rep);
+
 #endif

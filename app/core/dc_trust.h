@@ -109,4 +109,53 @@ dc_err dc_trust_add_dcc_revocations(dc_trust *t, const uint8_t *json, size_t len
 
 /* The DCC verifier may add further lookups below this line. */
 
+#define DC_DSC_KID_LEN 8
+#define DC_TRUST_MAX_DSC 8192       /* signer certificates held at most */
+#define DC_TRUST_MAX_DCC_REVOKED (1u << 20) /* revocation hashes held at most */
+#define DC_DCC_REVOCATION_HASH_LEN 16
+
+typedef struct dc_dsc dc_dsc;
+
+/* Kinds of DCC content a signer may be restricted to (extended key usage). */
+typedef enum {
+	DC_DSC_USE_TEST = 1,
+	DC_DSC_USE_VACCINATION = 2,
+	DC_DSC_USE_RECOVERY = 4,
+} dc_dsc_use;
+
+/* DCC revocation hash types (the EU gateway's names in the JSON file). */
+typedef enum {
+	DC_DCC_HASH_SIGNATURE = 0,
+	DC_DCC_HASH_UCI,
+	DC_DCC_HASH_COUNTRYCODEUCI,
+} dc_dcc_hash_type;
+
+size_t dc_trust_dsc_count(const dc_trust *t);
+
+/* The nth (0-based) signer certificate whose kid is `kid`; NULL past the
+ * last one. Several certificates may share a kid: callers try each. */
+const dc_dsc *dc_trust_find_dsc(const dc_trust *t, const uint8_t kid[DC_DSC_KID_LEN],
+				size_t nth);
+
+/* Verifies a COSE signature over msg with this signer's public key. alg is
+ * the COSE algorithm (-7 ES256: sig is raw r||s; -37 PS256: RSASSA-PSS,
+ * SHA-256, MGF1-SHA-256, salt 32). DC_OK, DC_E_SIG_MISMATCH, DC_E_COSE_ALG
+ * (algorithm does not fit the key) or DC_E_COSE_SIG_LENGTH. */
+dc_err dc_dsc_verify(const dc_dsc *d, int alg, const uint8_t *msg, size_t msg_len,
+		     const uint8_t *sig, size_t sig_len);
+
+/* DC_OK when `now` lies within the certificate's validity, else
+ * DC_E_DSC_TIME. */
+dc_err dc_dsc_check_time(const dc_dsc *d, double now);
+
+/* Bit set of dc_dsc_use from the certificate's extended key usage (either
+ * OID arc 1.3.6.1.4.1.1847.2021.1.x or 1.3.6.1.4.1.0.1847.2021.1.x); 0 means
+ * no restriction. */
+unsigned dc_dsc_uses(const dc_dsc *d);
+
+/* True when a loaded revocation entry of this type has this hash (first 16
+ * bytes of the SHA-256). */
+bool dc_trust_dcc_revoked(const dc_trust *t, dc_dcc_hash_type type,
+			  const uint8_t hash[DC_DCC_REVOCATION_HASH_LEN]);
+
 #endif
