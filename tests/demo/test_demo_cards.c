@@ -472,6 +472,30 @@ static void check_pngs(const char *name, const card *c)
 		CHECK_MSG(t && !strcmp(t, c->lines[i]), "%s does not scan to line %zu", path, i + 1);
 		free(t);
 	}
+	/* Frames: camera-sized, mid-grey around the code, code centred. */
+	int fw = 0, fh = 0;
+	if (sscanf(name, "frame-%dx%d", &fw, &fh) == 2) {
+		int w = 0, h = 0;
+		snprintf(path, sizeof path, "%s/%s.png", demo_dir, name);
+		uint8_t *pix = read_grey_png(path, &w, &h);
+		CHECK(pix != NULL);
+		if (pix) {
+			CHECK_EQ_INT(w, fw);
+			CHECK_EQ_INT(h, fh);
+			CHECK_EQ_INT(pix[0], 128);
+			CHECK_EQ_INT(pix[(size_t)w * (size_t)h - 1], 128);
+			/* The quiet zone starts as far from the left as from the right. */
+			int left = 0, right = 0;
+			const uint8_t *mid = pix + (size_t)(h / 2) * (size_t)w;
+			while (left < w && mid[left] == 128)
+				left++;
+			while (right < w && mid[w - 1 - right] == 128)
+				right++;
+			CHECK_MSG(left > 0 && abs(left - right) <= 1, "%s: code not centred", name);
+			CHECK_EQ_INT(mid[left], 255);
+			free(pix);
+		}
+	}
 	/* No stray chunk images beyond the lines. */
 	snprintf(path, sizeof path, "%s/%s-%zu.png", demo_dir, name, c->n_lines + 1);
 	CHECK_MSG(access(path, F_OK) != 0, "%s should not exist", path);
