@@ -334,6 +334,15 @@ static bool append_text(const cbor_item_t *s, char *out, size_t cap, size_t *o)
 bool dc_cbor_text(const cbor_item_t *item, char *out, size_t cap)
 {
 	size_t o = 0;
+	cbor_item_t *inner = NULL;
+	/* Tag 0 (RFC 3339 date-time) and 1004 (RFC 8943 full-date) mark what
+	 * is still a date string; some issuers tag their DCC dates. */
+	if (item && cbor_isa_tag(item) &&
+	    (cbor_tag_value(item) == 0 || cbor_tag_value(item) == 1004)) {
+		inner = cbor_tag_item(item);
+		item = inner;
+		cbor_decref(&inner); /* the tag still holds it */
+	}
 	if (!item || !cbor_isa_string(item) || cap == 0)
 		return false;
 	out[0] = 0;

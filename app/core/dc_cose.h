@@ -55,7 +55,8 @@ bool dc_cbor_int(const cbor_item_t *item, int64_t *out);
 bool dc_cbor_numeric_date(const cbor_item_t *item, int64_t *out);
 /* Definite byte string contents (pointer into the item). */
 bool dc_cbor_bytes(const cbor_item_t *item, const uint8_t **p, size_t *n);
-/* Text string (definite or chunked) copied NUL-terminated into out; false
+/* Text string (definite or chunked, optionally under tag 0 or 1004) copied
+ * NUL-terminated into out; false
  * when not a text string, when it holds a NUL byte or is longer than
  * cap - 1 bytes. */
 bool dc_cbor_text(const cbor_item_t *item, char *out, size_t cap);

@@ -19,7 +19,7 @@
 #include "dc_err.h"
 #include "dc_record.h"
 
-#define DC_HCERT_ISS_MAX 64    /* CWT iss: a country code in practice */
+#define DC_HCERT_ISS_MAX 256   /* CWT iss: usually a country code; GE writes a ministry name */
 #define DC_HCERT_TEXT_MAX 256  /* longest DCC string field accepted */
 #define DC_HCERT_CI_MAX 128    /* UVCI (schema: 80) */
 
