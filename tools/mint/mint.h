@@ -21,6 +21,8 @@
 
 #include <mbedtls/pk.h>
 
+#include "dc_qrpng.h" /* QR -> grey pixels -> PNG, for every code we mint */
+
 #define DC_MINT_KID_MAX 64  /* base64url SHA-256 thumbprint is 43 chars */
 #define DC_MINT_FILE_MAX (4u * 1024 * 1024)
 
