@@ -395,9 +395,15 @@ static dc_err parse_verified(const cJSON *root, double now, dc_record *out,
 			return DC_E_RID_INVALID;
 		strcpy(rid, r->valuestring);
 	}
-	dc_err e = parse_bundle(vc, out);
-	if (e)
-		return e;
+	(void)now;
+	return parse_bundle(vc, out);
+}
+
+/* Validity window; checked after revocation, so that a revoked card is
+ * reported as revoked even once it has also expired. */
+static dc_err check_window(const cJSON *root, double now)
+{
+	const cJSON *nbf = jget(root, "nbf"), *exp = jget(root, "exp");
 	if (nbf->valuedouble > now + DC_SHC_CLOCK_SKEW)
 		return DC_E_NOT_YET_VALID;
 	if (exp && exp->valuedouble <= now)
@@ -416,6 +422,8 @@ dc_err dc_shc_parse_payload(const uint8_t *json, size_t len, double now,
 		if (e == DC_OK) {
 			dc_record_copy(out->issuer, sizeof out->issuer, iss);
 			e = parse_verified(root, now, out, rid, rid_cap);
+			if (e == DC_OK)
+				e = check_window(root, now);
 		}
 	}
 	cJSON_Delete(root);
@@ -441,7 +449,7 @@ dc_err dc_shc_verify_jws(const dc_trust *t, double now, const char *jws,
 	struct jws_parts p;
 	char kid[65];
 	char rid[65] = "";
-	uint8_t sig[66];
+	uint8_t sig[160]; /* room for a DER or P-521 signature, to name it */
 	size_t sig_len, z_len = 0, json_len = 0;
 	uint8_t *z = NULL, *json = NULL;
 	cJSON *root = NULL;
@@ -507,6 +515,8 @@ dc_err dc_shc_verify_jws(const dc_trust *t, double now, const char *jws,
 	if (e == DC_OK && rid[0] &&
 	    dc_issuer_rid_revoked(issuer, kid, rid, jget(root, "nbf")->valuedouble))
 		e = DC_E_REVOKED;
+	if (e == DC_OK)
+		e = check_window(root, now);
 out:
 	cJSON_Delete(root);
 	if (z) {
