@@ -19,7 +19,7 @@
  * DC_MAX_QR_TEXT in app/core/dc_verify.h), and the largest frame a scanner
  * can be sized for. Longer texts are skipped, never truncated. */
 #define DC_SCAN_MAX_TEXT 7089
-#define DC_SCAN_MAX_PIXELS (4096u * 4096u)
+#define DC_SCAN_MAX_PIXELS (8192u * 8192u) /* = DC_IMAGE_MAX_PIXELS */
 
 typedef struct dc_scanner dc_scanner;
 

@@ -119,6 +119,7 @@ static void test_stride_limits_wipe(dc_scanner *s)
 
 	CHECK(dc_scanner_new(0, 10) == NULL);
 	CHECK(dc_scanner_new(100000, 100000) == NULL);
+	CHECK(dc_scanner_new(8193, 8192) == NULL);
 	dc_scanner_free(NULL);
 }
 
