@@ -430,6 +430,15 @@ static void test_shc_vaccination(void)
 	shc_dose(&r, "207", "Moderna COVID-19", "2016-12-31T23:59:60Z", 2, 2, "completed");
 	EXPECT(p, &r, at(2017, 1, 14, 23, 59, 59), DC_POLICY_PASS, "pass",
 	       "Vaccinated: dose 2 of 2, 14 days ago");
+	/* A fresh booster does not take away a complete series that admits. */
+	rec(&r, DC_FORMAT_SHC);
+	shc_dose(&r, "208", "Pfizer-BioNTech COVID-19", "2021-01-01", 1, 2, "completed");
+	shc_dose(&r, "208", "Pfizer-BioNTech COVID-19", "2021-01-22", 2, 2, "completed");
+	shc_dose(&r, "207", "Moderna COVID-19", "2021-05-01", 3, 2, "completed");
+	EXPECT(p, &r, at(2021, 5, 4, 0, 0, 0), DC_POLICY_PASS, "pass",
+	       "Vaccinated: dose 2 of 2, 102 days ago");
+	EXPECT(p, &r, at(2021, 5, 15, 0, 0, 0), DC_POLICY_PASS, "pass",
+	       "Vaccinated: dose 3 of 2, 14 days ago");
 	dc_policy_free(p);
 
 	/* Incomplete series accepted when the venue says so; booster resets
