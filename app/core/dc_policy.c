@@ -694,11 +694,22 @@ static const char *days_word(int64_t n)
 	return n == 1 ? "day" : "days";
 }
 
+/* Both verifiers name the target disease of a COVID-19 event "COVID-19"
+ * (SHC from the CVX table, DCC from the tg value set); the SNOMED code is
+ * accepted too in case a value set lookup falls back to it. */
+static bool is_covid19(const dc_event *e)
+{
+	size_t n = strnlen(e->disease, sizeof e->disease);
+	return (n >= 8 && eq_ci(e->disease, 8, "COVID-19")) || eq_ci(e->disease, n, "840539006");
+}
+
 static bool product_accepted(const dc_policy *p, const dc_event *e)
 {
 	size_t n = strnlen(e->code, sizeof e->code);
+	/* `any` means any COVID-19 vaccine: a flu shot on the same health card
+	 * must not admit. A product the operator lists by code is their call. */
 	if (p->any_product)
-		return true;
+		return is_covid19(e);
 	for (size_t i = 0; i < p->n_products; i++) {
 		if (eq_ci(e->code, n, p->products[i]))
 			return true;
@@ -709,9 +720,19 @@ static bool product_accepted(const dc_policy *p, const dc_event *e)
 static bool status_counts(const dc_event *e)
 {
 	size_t n = strnlen(e->status, sizeof e->status);
-	/* DCC carries no status; SHC must say completed. */
+	/* A format without a status leaves it empty; SHC must say completed. */
 	return n == 0 || eq_ci(e->status, n, "completed");
 }
+
+/* FHIR Observation statuses of a result that will not change; the DCC
+ * verifier writes "completed". Preliminary or cancelled results never count. */
+static bool test_status_counts(const dc_event *e)
+{
+	size_t n = strnlen(e->status, sizeof e->status);
+	return n == 0 || eq_ci(e->status, n, "final") || eq_ci(e->status, n, "amended") ||
+	       eq_ci(e->status, n, "corrected") || eq_ci(e->status, n, "completed");
+}
+
 
 static void eval_vaccination(const dc_policy *p, const dc_event *e, int64_t now, verdict *v)
 {
@@ -738,8 +759,12 @@ static void eval_vaccination(const dc_policy *p, const dc_event *e, int64_t now,
 	v->rank = RANK_DATED;
 	v->t = w.t;
 	if (!product_accepted(p, e)) {
-		result(o, DC_POLICY_FAIL, "product_not_accepted", "Vaccine not accepted here: %s",
-		       product_text(e));
+		if (p->any_product)
+			result(o, DC_POLICY_FAIL, "product_not_accepted",
+			       "Not a known COVID-19 vaccine: %s", product_text(e));
+		else
+			result(o, DC_POLICY_FAIL, "product_not_accepted",
+			       "Vaccine not accepted here: %s", product_text(e));
 		return;
 	}
 	if (p->require_complete) {
@@ -799,6 +824,11 @@ static void eval_test(const dc_policy *p, const dc_event *e, int64_t now, verdic
 		result(o, DC_POLICY_FAIL, "tests_not_accepted", "Tests are not accepted here");
 		return;
 	}
+	if (!test_status_counts(e)) {
+		v->rank = RANK_NOT_COMPLETED;
+		result(o, DC_POLICY_FAIL, "test_not_final", "Test result is not final");
+		return;
+	}
 	if (!parse_when(e->date, sizeof e->date, &w)) {
 		v->rank = RANK_NO_DATE;
 		result(o, DC_POLICY_FAIL, "date_unreadable", "Test date is missing or unreadable");
@@ -817,6 +847,10 @@ static void eval_test(const dc_policy *p, const dc_event *e, int64_t now, verdic
 	}
 	if (eq_ci(e->result_code, rn, "260373001") || eq_ci(e->result_code, rn, "10828004")) {
 		result(o, DC_POLICY_FAIL, "test_positive", "Test result is positive");
+		return;
+	}
+	if (eq_ci(e->result_code, rn, "419984006")) {
+		result(o, DC_POLICY_FAIL, "test_result_unknown", "Test result is inconclusive");
 		return;
 	}
 	if (!eq_ci(e->result_code, rn, "260415000") && !eq_ci(e->result_code, rn, "260385009")) {
@@ -903,7 +937,7 @@ static bool more_relevant(const verdict *a, const verdict *b)
 {
 	if (a->rank != b->rank)
 		return a->rank > b->rank;
-	if (a->rank == RANK_DATED || a->rank == RANK_NOT_COMPLETED)
+	if (a->rank == RANK_DATED)
 		return a->t >= b->t; /* ties: the later position wins */
 	return true;
 }

@@ -62,6 +62,8 @@ static void shc_dose(dc_record *r, const char *cvx, const char *product, const c
 	snprintf(e->product, sizeof e->product, "%s", product);
 	snprintf(e->date, sizeof e->date, "%s", date);
 	snprintf(e->status, sizeof e->status, "%s", status);
+	/* As dc_shc fills it from the CVX table's covid19 flag. */
+	snprintf(e->disease, sizeof e->disease, "%s", series ? "COVID-19" : "");
 	e->dose_number = dose;
 	e->series_doses = series;
 }
@@ -369,6 +371,7 @@ static void test_shc_vaccination(void)
 	/* CVX code with no known series length (e.g. 213, unspecified). */
 	rec(&r, DC_FORMAT_SHC);
 	shc_dose(&r, "213", "COVID-19, unspecified", "2021-05-01", 1, 0, "completed");
+	snprintf(r.events[0].disease, sizeof r.events[0].disease, "COVID-19");
 	EXPECT(p, &r, at(2021, 7, 1, 0, 0, 0), DC_POLICY_FAIL, "series_incomplete",
 	       "Series incomplete: doses needed for COVID-19, unspecified unknown");
 
@@ -439,6 +442,33 @@ static void test_shc_vaccination(void)
 	       "Vaccinated: dose 2 of 2, 102 days ago");
 	EXPECT(p, &r, at(2021, 5, 15, 0, 0, 0), DC_POLICY_PASS, "pass",
 	       "Vaccinated: dose 3 of 2, 14 days ago");
+
+	/* `any` is any COVID-19 vaccine: a flu shot on the card never admits,
+	 * and does not hide the COVID-19 doses' reason when it is older. */
+	rec(&r, DC_FORMAT_SHC);
+	shc_dose(&r, "140", "Influenza, seasonal", "2021-06-20", 1, 0, "completed");
+	EXPECT(p, &r, at(2021, 9, 1, 0, 0, 0), DC_POLICY_FAIL, "product_not_accepted",
+	       "Not a known COVID-19 vaccine: Influenza, seasonal");
+	shc_dose(&r, "207", "Moderna COVID-19", "2021-08-30", 2, 2, "completed");
+	EXPECT(p, &r, at(2021, 9, 1, 0, 0, 0), DC_POLICY_FAIL, "dose_too_recent",
+	       "Last dose 2 days ago (needs 14)");
+	EXPECT(p, &r, at(2021, 9, 13, 0, 0, 0), DC_POLICY_PASS, "pass",
+	       "Vaccinated: dose 2 of 2, 14 days ago");
+	dc_policy_free(p);
+	/* Listed by code, the operator's choice counts even without a disease. */
+	p = parse("vaccine_products = 140\nrequire_complete_series = false\n");
+	rec(&r, DC_FORMAT_SHC);
+	shc_dose(&r, "140", "Influenza, seasonal", "2021-06-20", 1, 0, "completed");
+	EXPECT(p, &r, at(2021, 9, 1, 0, 0, 0), DC_POLICY_PASS, "pass",
+	       "Vaccinated: last dose 73 days ago");
+	dc_policy_free(p);
+	p = dc_policy_new_default();
+	/* A DCC value set lookup that fell back to the SNOMED code. */
+	rec(&r, DC_FORMAT_DCC);
+	dcc_dose(&r, "EU/1/20/1528", "Comirnaty", "2021-06-01", 2, 2);
+	snprintf(r.events[0].disease, sizeof r.events[0].disease, "840539006");
+	EXPECT(p, &r, at(2021, 9, 1, 0, 0, 0), DC_POLICY_PASS, "pass",
+	       "Vaccinated: dose 2 of 2, 92 days ago");
 	dc_policy_free(p);
 
 	/* Incomplete series accepted when the venue says so; booster resets
@@ -505,9 +535,19 @@ static void test_tests(void)
 	       "Negative NAAT (PCR) test, 72 hours old");
 	EXPECT(p, &r, at(2021, 6, 1, 0, 0, 1), DC_POLICY_FAIL, "test_too_old",
 	       "Test is 73 hours old (limit 72)");
+	snprintf(r.events[0].status, sizeof r.events[0].status, "preliminary");
+	EXPECT(p, &r, at(2021, 5, 30, 0, 0, 0), DC_POLICY_FAIL, "test_not_final",
+	       "Test result is not final");
+	snprintf(r.events[0].status, sizeof r.events[0].status, "amended");
+	EXPECT(p, &r, at(2021, 5, 30, 0, 0, 0), DC_POLICY_PASS, "pass",
+	       "Negative NAAT (PCR) test, 24 hours old");
+	snprintf(r.events[0].status, sizeof r.events[0].status, "final");
 	snprintf(r.events[0].result_code, sizeof r.events[0].result_code, "%s", POSITIVE_SHC);
 	EXPECT(p, &r, at(2021, 5, 30, 0, 0, 0), DC_POLICY_FAIL, "test_positive",
 	       "Test result is positive");
+	snprintf(r.events[0].result_code, sizeof r.events[0].result_code, "419984006");
+	EXPECT(p, &r, at(2021, 5, 30, 0, 0, 0), DC_POLICY_FAIL, "test_result_unknown",
+	       "Test result is inconclusive");
 
 	rec(&r, DC_FORMAT_DCC);
 	test_event(&r, "LP12345-6", NOT_DETECTED, "2021-05-29T17:21:13Z");
