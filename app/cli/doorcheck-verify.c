@@ -142,7 +142,7 @@ static int scan_image(struct texts *t, const char *path)
 	dc_grey g = {0};
 	int rc = 0;
 	if (dc_image_load(path, &g, err, sizeof err) != 0) {
-		fprintf(stderr, "doorcheck-verify: %s\n", err);
+		fprintf(stderr, "doorcheck-verify: %s: %s\n", path, err);
 		return EXIT_USAGE;
 	}
 	dc_scanner *s = dc_scanner_new(g.width, g.height);
