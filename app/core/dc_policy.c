@@ -802,7 +802,10 @@ static void eval_vaccination(const dc_policy *p, const dc_event *e, int64_t now,
 		return;
 	}
 	v->pass = true;
-	if (e->series_doses > 0)
+	if (e->series_doses > 0 && e->dose_number > e->series_doses)
+		result(o, DC_POLICY_PASS, "pass", "Vaccinated: dose %d (booster), %lld %s ago",
+		       e->dose_number, (long long)days, days_word(days));
+	else if (e->series_doses > 0)
 		result(o, DC_POLICY_PASS, "pass", "Vaccinated: dose %d of %d, %lld %s ago",
 		       e->dose_number, e->series_doses, (long long)days, days_word(days));
 	else

@@ -441,7 +441,7 @@ static void test_shc_vaccination(void)
 	EXPECT(p, &r, at(2021, 5, 4, 0, 0, 0), DC_POLICY_PASS, "pass",
 	       "Vaccinated: dose 2 of 2, 102 days ago");
 	EXPECT(p, &r, at(2021, 5, 15, 0, 0, 0), DC_POLICY_PASS, "pass",
-	       "Vaccinated: dose 3 of 2, 14 days ago");
+	       "Vaccinated: dose 3 (booster), 14 days ago");
 
 	/* `any` is any COVID-19 vaccine: a flu shot on the card never admits,
 	 * and does not hide the COVID-19 doses' reason when it is older. */
@@ -488,7 +488,7 @@ static void test_shc_vaccination(void)
 	EXPECT(p, &r, at(2022, 1, 1, 0, 0, 0), DC_POLICY_FAIL, "dose_too_recent",
 	       "Last dose 12 days ago (needs 14)");
 	EXPECT(p, &r, at(2022, 1, 3, 0, 0, 0), DC_POLICY_PASS, "pass",
-	       "Vaccinated: dose 3 of 2, 14 days ago");
+	       "Vaccinated: dose 3 (booster), 14 days ago");
 	rec(&r, DC_FORMAT_SHC);
 	shc_dose(&r, "210", "AstraZeneca COVID-19", "2021-05-01", 2, 2, "completed");
 	EXPECT(p, &r, at(2021, 6, 30, 0, 0, 0), DC_POLICY_FAIL, "product_not_accepted",
