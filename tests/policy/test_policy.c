@@ -691,6 +691,22 @@ static void test_not_valid_and_mixed(void)
 	EXPECT(vax_only, &r, now, DC_POLICY_FAIL, "tests_not_accepted", "Tests are not accepted here");
 	dc_policy_free(vax_only);
 
+	/* Vaccinations refused; an event kind this build does not know. */
+	dc_policy *tests_only = parse("accept_vaccination = false\naccept_recovery = false\n");
+	rec(&r, DC_FORMAT_DCC);
+	dcc_dose(&r, "EU/1/20/1528", "Comirnaty", "2021-01-01", 2, 2);
+	EXPECT(tests_only, &r, now, DC_POLICY_FAIL, "vaccination_not_accepted",
+	       "Vaccinations are not accepted here");
+	/* ... a readable test outranks the refused kind, even when older. */
+	test_event(&r, NAAT, NOT_DETECTED, "not a date");
+	EXPECT(tests_only, &r, now, DC_POLICY_FAIL, "date_unreadable",
+	       "Test date is missing or unreadable");
+	dc_policy_free(tests_only);
+	rec(&r, DC_FORMAT_DCC);
+	ev(&r, (dc_event_kind)7);
+	EXPECT(p, &r, now, DC_POLICY_FAIL, "no_qualifying_event",
+	       "Record holds an event of an unknown kind");
+
 	/* Among failures the latest dated event speaks: an old incomplete
 	 * series versus a newer expired test. */
 	rec(&r, DC_FORMAT_SHC);
