@@ -1,0 +1,271 @@
+#include "dc_config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dc_kiosk.h"
+
+#define DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+void dc_config_defaults(dc_config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->camera, sizeof c->camera, "%s", "libcamera");
+	c->camera_width = 1280;
+	c->camera_height = 720;
+	c->fullscreen = true;
+	c->result_ms = DC_KIOSK_DEFAULT_RESULT_MS;
+	c->chunk_timeout_ms = DC_KIOSK_DEFAULT_CHUNK_TIMEOUT_MS;
+	snprintf(c->trust, sizeof c->trust, "%s", "/etc/doorcheck/trust");
+	snprintf(c->font, sizeof c->font, "%s", DEFAULT_FONT);
+}
+
+static int fail(char *err, size_t errlen, const char *key, const char *why)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s: %s", key, why);
+	return -1;
+}
+
+static int parse_uint(const char *v, unsigned long max, unsigned long *out)
+{
+	char *end;
+	if (!*v || *v == '-' || *v == '+')
+		return -1;
+	errno = 0;
+	unsigned long n = strtoul(v, &end, 10);
+	if (errno || *end || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* "4", "4.5", "0.25" seconds -> milliseconds. */
+static int parse_seconds(const char *v, uint32_t max_s, uint32_t *ms)
+{
+	unsigned long whole = 0, frac = 0, scale = 1000;
+	const char *p = v;
+	if (!(*p >= '0' && *p <= '9'))
+		return -1;
+	while (*p >= '0' && *p <= '9') {
+		whole = whole * 10 + (unsigned long)(*p++ - '0');
+		if (whole > max_s)
+			return -1;
+	}
+	if (*p == '.') {
+		p++;
+		if (!(*p >= '0' && *p <= '9'))
+			return -1;
+		while (*p >= '0' && *p <= '9') {
+			scale /= 10;
+			frac += (unsigned long)(*p++ - '0') * scale;
+			if (scale == 1)
+				break;
+		}
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p)
+		return -1;
+	*ms = (uint32_t)(whole * 1000 + frac);
+	return 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_size(const char *v, int *w, int *h)
+{
+	unsigned long a, b;
+	char tmp[32];
+	const char *x = strchr(v, 'x');
+	if (!x || (size_t)(x - v) >= sizeof tmp)
+		return -1;
+	memcpy(tmp, v, (size_t)(x - v));
+	tmp[x - v] = 0;
+	if (parse_uint(tmp, 16384, &a) || parse_uint(x + 1, 16384, &b) || !a || !b)
+		return -1;
+	*w = (int)a;
+	*h = (int)b;
+	return 0;
+}
+
+static int parse_rotation(const char *v, int *out)
+{
+	unsigned long r;
+	if (parse_uint(v, 270, &r) || r % 90)
+		return -1;
+	*out = (int)r;
+	return 0;
+}
+
+static int set_str(char *dst, size_t cap, const char *v)
+{
+	size_t n = strlen(v);
+	if (n >= cap)
+		return -1;
+	memcpy(dst, v, n + 1);
+	return 0;
+}
+
+static const char *const keys[] = {
+	"camera", "device", "resolution", "rotation", "display", "display_rotation",
+	"fullscreen", "result_seconds", "chunk_timeout_seconds", "policy", "trust",
+	"capacity", "duplicate_warning_minutes", "tone", "font",
+};
+
+bool dc_config_is_key(const char *key)
+{
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (!strcmp(keys[i], key))
+			return true;
+	return false;
+}
+
+int dc_config_set(dc_config *c, const char *key, const char *v, char *err, size_t errlen)
+{
+	unsigned long n;
+	if (!strcmp(key, "camera")) {
+		static const char *const kinds[] = { "libcamera", "v4l2", "image", "folder", "text" };
+		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+			if (!strcmp(v, kinds[i]))
+				return set_str(c->camera, sizeof c->camera, v);
+		return fail(err, errlen, key, "expected libcamera, v4l2, image, folder or text");
+	}
+	if (!strcmp(key, "device"))
+		return set_str(c->device, sizeof c->device, v) ? fail(err, errlen, key, "too long") : 0;
+	if (!strcmp(key, "resolution"))
+		return parse_size(v, &c->camera_width, &c->camera_height)
+			? fail(err, errlen, key, "expected WIDTHxHEIGHT, e.g. 1280x720") : 0;
+	if (!strcmp(key, "rotation"))
+		return parse_rotation(v, &c->camera_rotation)
+			? fail(err, errlen, key, "expected 0, 90, 180 or 270") : 0;
+	if (!strcmp(key, "display")) {
+		if (!strcmp(v, "auto")) {
+			c->display_width = c->display_height = 0;
+			return 0;
+		}
+		return parse_size(v, &c->display_width, &c->display_height)
+			? fail(err, errlen, key, "expected auto or WIDTHxHEIGHT, e.g. 800x480") : 0;
+	}
+	if (!strcmp(key, "display_rotation"))
+		return parse_rotation(v, &c->display_rotation)
+			? fail(err, errlen, key, "expected 0, 90, 180 or 270") : 0;
+	if (!strcmp(key, "fullscreen"))
+		return parse_bool(v, &c->fullscreen) ? fail(err, errlen, key, "expected on or off") : 0;
+	if (!strcmp(key, "tone"))
+		return parse_bool(v, &c->tone) ? fail(err, errlen, key, "expected on or off") : 0;
+	if (!strcmp(key, "result_seconds"))
+		return parse_seconds(v, 600, &c->result_ms) || c->result_ms < 500
+			? fail(err, errlen, key, "expected seconds between 0.5 and 600") : 0;
+	if (!strcmp(key, "chunk_timeout_seconds"))
+		return parse_seconds(v, 600, &c->chunk_timeout_ms) || c->chunk_timeout_ms < 1000
+			? fail(err, errlen, key, "expected seconds between 1 and 600") : 0;
+	if (!strcmp(key, "policy"))
+		return set_str(c->policy, sizeof c->policy, v) ? fail(err, errlen, key, "too long") : 0;
+	if (!strcmp(key, "trust"))
+		return set_str(c->trust, sizeof c->trust, v) || !*v
+			? fail(err, errlen, key, "expected a folder path") : 0;
+	if (!strcmp(key, "font"))
+		return set_str(c->font, sizeof c->font, v) || !*v
+			? fail(err, errlen, key, "expected a font file path") : 0;
+	if (!strcmp(key, "capacity")) {
+		if (parse_uint(v, 1000000, &n))
+			return fail(err, errlen, key, "expected a number of people (0 = no limit)");
+		c->capacity = (unsigned)n;
+		return 0;
+	}
+	if (!strcmp(key, "duplicate_warning_minutes")) {
+		if (parse_uint(v, 7 * 24 * 60, &n))
+			return fail(err, errlen, key, "expected minutes (0 = off, at most 10080)");
+		c->dup_warn_minutes = (uint32_t)n;
+		return 0;
+	}
+	return fail(err, errlen, key, "unknown setting");
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = 0;
+	return s;
+}
+
+int dc_config_parse(dc_config *c, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+	char line[DC_CONFIG_MAX_LINE + 1];
+	char why[160];
+	size_t pos = 0;
+	unsigned lineno = 0;
+	if (len > DC_CONFIG_MAX_FILE) {
+		snprintf(err, errlen, "file larger than %u bytes", DC_CONFIG_MAX_FILE);
+		return -1;
+	}
+	while (pos < len) {
+		size_t start = pos, n;
+		while (pos < len && buf[pos] != '\n')
+			pos++;
+		n = pos - start;
+		if (pos < len)
+			pos++;
+		lineno++;
+		if (n > DC_CONFIG_MAX_LINE) {
+			snprintf(err, errlen, "line %u: longer than %u characters", lineno,
+				 DC_CONFIG_MAX_LINE);
+			return -1;
+		}
+		if (memchr(buf + start, 0, n)) {
+			snprintf(err, errlen, "line %u: contains a NUL byte", lineno);
+			return -1;
+		}
+		memcpy(line, buf + start, n);
+		line[n] = 0;
+		/* A '#' starts a comment unless it is inside quotes. */
+		bool quoted = false;
+		for (char *p = line; *p; p++) {
+			if (*p == '"')
+				quoted = !quoted;
+			else if (*p == '#' && !quoted) {
+				*p = 0;
+				break;
+			}
+		}
+		char *s = trim(line);
+		if (!*s)
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "line %u: expected key = value", lineno);
+			return -1;
+		}
+		*eq = 0;
+		char *key = trim(s), *val = trim(eq + 1);
+		size_t vl = strlen(val);
+		if (vl && val[0] == '"') {
+			if (vl < 2 || val[vl - 1] != '"') {
+				snprintf(err, errlen, "line %u: unterminated quote", lineno);
+				return -1;
+			}
+			val[vl - 1] = 0;
+			val++;
+		}
+		if (dc_config_set(c, key, val, why, sizeof why)) {
+			snprintf(err, errlen, "line %u: %.150s", lineno, why);
+			return -1;
+		}
+	}
+	return 0;
+}

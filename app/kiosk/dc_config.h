@@ -1,0 +1,54 @@
+/*
+ * dc_config: the kiosk's one configuration file (documented in
+ * docs/kiosk.md; examples in boards/). Pure: the caller reads the file.
+ *
+ * Format: one `key = value` per line; `#` starts a comment; blank lines are
+ * ignored; values may be wrapped in double quotes. Unknown keys and bad
+ * values are errors that name the line (a typo must not silently change
+ * how the door behaves). Command-line flags go through dc_config_set with
+ * the same keys, so they override the file.
+ */
+#ifndef DC_CONFIG_H
+#define DC_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DC_CONFIG_MAX_FILE (64u * 1024)
+#define DC_CONFIG_MAX_LINE 512
+#define DC_CONFIG_PATH_MAX 256
+
+typedef struct {
+	char camera[16];        /* libcamera | v4l2 | image | folder | text */
+	char device[DC_CONFIG_PATH_MAX];
+	int camera_width, camera_height;
+	int camera_rotation;    /* 0, 90, 180, 270 */
+	int display_width, display_height; /* 0 = the display's own size */
+	int display_rotation;   /* 0, 90, 180, 270 (90/270 = portrait) */
+	bool fullscreen;
+	uint32_t result_ms;
+	uint32_t chunk_timeout_ms;
+	char policy[DC_CONFIG_PATH_MAX]; /* "" = built-in default policy */
+	char trust[DC_CONFIG_PATH_MAX];  /* trust folder */
+	unsigned capacity;      /* 0 = no limit */
+	uint32_t dup_warn_minutes; /* 0 = off */
+	bool tone;
+	char font[DC_CONFIG_PATH_MAX];
+} dc_config;
+
+void dc_config_defaults(dc_config *c);
+
+/* Sets one key. 0 on success; -1 with a reason in err. */
+int dc_config_set(dc_config *c, const char *key, const char *value, char *err,
+		  size_t errlen);
+
+/* Parses a whole file over the current values. 0 on success; -1 with
+ * "line N: reason" in err (values set before the bad line stay set). */
+int dc_config_parse(dc_config *c, const uint8_t *buf, size_t len, char *err,
+		    size_t errlen);
+
+/* True when key is a configuration key. */
+bool dc_config_is_key(const char *key);
+
+#endif

@@ -1,0 +1,389 @@
+#include "dc_kiosk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "dc_seen.h"
+
+/* snprintf whose result is used, so a cut-off line is accepted on purpose. */
+#define FMT(buf, ...) do { if (snprintf((buf), sizeof(buf), __VA_ARGS__) < 0) (buf)[0] = 0; } while (0)
+
+typedef enum { ST_IDLE, ST_CHUNKS, ST_RESULT } kiosk_state;
+
+struct dc_kiosk {
+	dc_kiosk_config cfg;
+	dc_seen *admitted_seen;   /* keyed hashes of admitted credentials */
+	dc_seen *hasher;          /* same key family; used for the last code */
+	kiosk_state st;
+	uint64_t since_ms;        /* result shown / last multi-part progress */
+	uint8_t last_hash[DC_SEEN_HASH_LEN];
+	bool have_last;
+	uint64_t last_seen_ms;
+	int64_t wall;
+	bool clock_ok;
+	unsigned scanned, passed, failed, not_valid, not_verifiable, admitted;
+	uint64_t gen;
+	dc_screen scr;
+	/* Working buffers sized at start-up: no allocation per scan. */
+	dc_record rec;
+	dc_policy_result pol;
+};
+
+bool dc_kiosk_clock_ok(int64_t wall, int64_t build_time, int64_t trust_time)
+{
+	if (build_time > 0 && wall < build_time)
+		return false;
+	if (trust_time > 0 && wall < trust_time)
+		return false;
+	return true;
+}
+
+static void sync_status(dc_kiosk *k)
+{
+	dc_screen *s = &k->scr;
+	s->clock_ok = k->clock_ok;
+	s->trust_age_days = -1;
+	if (k->cfg.trust_time > 0 && k->wall >= k->cfg.trust_time)
+		s->trust_age_days = (k->wall - k->cfg.trust_time) / 86400;
+	s->scanned = k->scanned;
+	s->passed = k->passed;
+	s->failed = k->failed;
+	s->not_valid = k->not_valid;
+	s->not_verifiable = k->not_verifiable;
+	s->admitted = k->admitted;
+	s->capacity = k->cfg.capacity;
+}
+
+static bool full(const dc_kiosk *k)
+{
+	return k->cfg.capacity > 0 && k->admitted >= k->cfg.capacity;
+}
+
+static dc_screen_kind idle_kind(const dc_kiosk *k)
+{
+	if (!k->clock_ok)
+		return DC_SCREEN_CLOCK_NOT_SET;
+	if (full(k))
+		return DC_SCREEN_CAPACITY;
+	return DC_SCREEN_SCANNING;
+}
+
+/* Zeroises the whole screen model (holder data included) and shows the idle
+ * screen. external: also ask the caller to wipe frames and texts. */
+static void go_idle(dc_kiosk *k, bool external)
+{
+	mbedtls_platform_zeroize(&k->scr, sizeof k->scr);
+	k->scr.kind = idle_kind(k);
+	k->scr.is_result = false;
+	if (k->scr.kind == DC_SCREEN_CLOCK_NOT_SET)
+		FMT(k->scr.reason, "%s", "Set the date and time: nobody can be passed until then");
+	else if (k->scr.kind == DC_SCREEN_CAPACITY)
+		FMT(k->scr.reason, "Venue is full: %u of %u admitted", k->admitted,
+		    k->cfg.capacity);
+	sync_status(k);
+	k->st = ST_IDLE;
+	k->gen++;
+	if (external && k->cfg.wipe)
+		k->cfg.wipe(k->cfg.wipe_ctx);
+}
+
+dc_kiosk *dc_kiosk_new(const dc_kiosk_config *cfg, uint64_t now_ms, int64_t wall)
+{
+	if (!cfg || !cfg->check)
+		return NULL;
+	dc_kiosk *k = calloc(1, sizeof *k);
+	if (!k)
+		return NULL;
+	k->cfg = *cfg;
+	if (!k->cfg.result_ms)
+		k->cfg.result_ms = DC_KIOSK_DEFAULT_RESULT_MS;
+	if (!k->cfg.chunk_timeout_ms)
+		k->cfg.chunk_timeout_ms = DC_KIOSK_DEFAULT_CHUNK_TIMEOUT_MS;
+	if (!k->cfg.rescan_gap_ms)
+		k->cfg.rescan_gap_ms = DC_KIOSK_DEFAULT_RESCAN_GAP_MS;
+	k->cfg.hmac_key = NULL; /* not kept: dc_seen copies it */
+	k->admitted_seen = dc_seen_new(DC_KIOSK_SEEN_ENTRIES, cfg->hmac_key);
+	k->hasher = dc_seen_new(1, cfg->hmac_key);
+	if (!k->admitted_seen || !k->hasher) {
+		dc_kiosk_free(k);
+		return NULL;
+	}
+	k->wall = wall;
+	k->clock_ok = dc_kiosk_clock_ok(wall, cfg->build_time, cfg->trust_time);
+	k->since_ms = now_ms;
+	go_idle(k, false);
+	return k;
+}
+
+void dc_kiosk_free(dc_kiosk *k)
+{
+	if (!k)
+		return;
+	dc_seen_free(k->admitted_seen);
+	dc_seen_free(k->hasher);
+	mbedtls_platform_zeroize(k, sizeof *k);
+	free(k);
+}
+
+static void cut_date(char *dst, size_t cap, const char *date)
+{
+	/* "2021-01-29T00:00:00Z" -> "2021-01-29": the day is what staff need. */
+	size_t n = strlen(date);
+	if (n > 10 && date[4] == '-' && date[7] == '-')
+		n = 10;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, date, n);
+	dst[n] = 0;
+}
+
+static void summarise(const dc_record *r, dc_screen *s)
+{
+	const dc_event *last_vac = NULL, *last_test = NULL, *last_rec = NULL;
+	int doses = 0;
+	char d[16];
+	for (size_t i = 0; i < r->n_events && i < DC_MAX_EVENTS; i++) {
+		const dc_event *e = &r->events[i];
+		switch (e->kind) {
+		case DC_EVENT_VACCINATION:
+			doses++;
+			if (!last_vac || strcmp(e->date, last_vac->date) >= 0)
+				last_vac = e;
+			break;
+		case DC_EVENT_TEST:
+			if (!last_test || strcmp(e->date, last_test->date) >= 0)
+				last_test = e;
+			break;
+		case DC_EVENT_RECOVERY:
+			if (!last_rec || strcmp(e->date, last_rec->date) >= 0)
+				last_rec = e;
+			break;
+		}
+	}
+	int line = 0;
+	if (last_vac) {
+		/* DCC carries "dose n of m" in one event; SHC lists each dose. */
+		int shown = last_vac->dose_number > doses ? last_vac->dose_number : doses;
+		cut_date(d, sizeof d, last_vac->date);
+		const char *prod = last_vac->product[0] ? last_vac->product : last_vac->code;
+		if (last_vac->series_doses > 0 && shown <= last_vac->series_doses)
+			FMT(s->summary[line], "Dose %d of %d, last %s", shown,
+			    last_vac->series_doses, d);
+		else
+			FMT(s->summary[line], "%d dose%s, last %s", shown,
+			    shown == 1 ? "" : "s", d);
+		line++;
+		if (prod[0] && line < DC_SCREEN_SUMMARY_LINES) {
+			FMT(s->summary[line], "%s", prod);
+			line++;
+		}
+	}
+	if (last_test && line < DC_SCREEN_SUMMARY_LINES) {
+		cut_date(d, sizeof d, last_test->date);
+		FMT(s->summary[line], "Test %s: %s, %s",
+		    last_test->test_type[0] ? last_test->test_type : last_test->code,
+		    last_test->result[0] ? last_test->result : last_test->result_code, d);
+		line++;
+	}
+	if (last_rec && line < DC_SCREEN_SUMMARY_LINES) {
+		cut_date(d, sizeof d, last_rec->valid_until[0] ? last_rec->valid_until : last_rec->date);
+		FMT(s->summary[line], "Recovered, valid until %s", d);
+		line++;
+	}
+	mbedtls_platform_zeroize(d, sizeof d);
+}
+
+static void fill_holder(dc_kiosk *k)
+{
+	const dc_record *r = &k->rec;
+	dc_screen *s = &k->scr;
+	if (r->name[0])
+		FMT(s->name, "%s", r->name);
+	else if (r->given_name[0] || r->family_name[0])
+		FMT(s->name, "%s%s%s", r->given_name,
+		    r->given_name[0] && r->family_name[0] ? " " : "", r->family_name);
+	FMT(s->birth_date, "%s", r->birth_date);
+	FMT(s->issuer, "%s", r->issuer_name[0] ? r->issuer_name : r->issuer);
+	summarise(r, s);
+}
+
+static void show_result(dc_kiosk *k, uint64_t now_ms, const uint8_t *hash, bool have_hash)
+{
+	dc_screen *s = &k->scr;
+	const dc_record *r = &k->rec;
+	const dc_policy_result *p = &k->pol;
+
+	mbedtls_platform_zeroize(s, sizeof *s);
+	s->is_result = true;
+	k->scanned++;
+
+	if (r->verdict == DC_VERDICT_NOT_A_CREDENTIAL) {
+		s->kind = DC_SCREEN_NOT_VERIFIABLE;
+		FMT(s->reason, "%s", dc_strerror(r->reason));
+		k->not_verifiable++;
+	} else if (!k->clock_ok) {
+		/* Expiry and dose ages mean nothing on a wrong date. */
+		s->kind = DC_SCREEN_CLOCK_NOT_SET;
+		FMT(s->reason, "%s", dc_strerror(DC_E_CLOCK_UNSET));
+		k->not_valid++;
+	} else if (p->outcome == DC_POLICY_PASS && r->reason == DC_OK) {
+		k->passed++;
+		if (full(k)) {
+			s->kind = DC_SCREEN_CAPACITY;
+			FMT(s->reason, "Valid, but the venue is full (%u of %u): do not admit",
+			    k->admitted, k->cfg.capacity);
+		} else {
+			s->kind = DC_SCREEN_PASS;
+			fill_holder(k);
+			FMT(s->reason, "%s", p->reason[0] ? p->reason : "Meets the entry rule");
+			if (k->cfg.dup_warn_minutes && have_hash) {
+				uint64_t when, max = (uint64_t)k->cfg.dup_warn_minutes * 60000u;
+				if (dc_seen_lookup(k->admitted_seen, hash, now_ms, max, &when)) {
+					uint64_t min = (now_ms - when) / 60000u;
+					if (min == 0)
+						FMT(s->warning, "%s", "Already admitted less than a minute ago");
+					else
+						FMT(s->warning, "Already admitted %llu minute%s ago",
+						    (unsigned long long)min, min == 1 ? "" : "s");
+				}
+				dc_seen_add(k->admitted_seen, hash, now_ms);
+			}
+			k->admitted++;
+		}
+	} else if (p->outcome == DC_POLICY_FAIL && r->reason == DC_OK) {
+		s->kind = DC_SCREEN_FAIL;
+		fill_holder(k);
+		FMT(s->reason, "%s", p->reason[0] ? p->reason : "Does not meet the entry rule");
+		k->failed++;
+	} else {
+		s->kind = DC_SCREEN_NOT_VALID;
+		FMT(s->reason, "%s", r->reason != DC_OK ? dc_strerror(r->reason)
+			: p->reason[0] ? p->reason : "Record is not valid");
+		k->not_valid++;
+	}
+	sync_status(k);
+	k->st = ST_RESULT;
+	k->since_ms = now_ms;
+	k->gen++;
+}
+
+void dc_kiosk_credential(dc_kiosk *k, uint64_t now_ms, int64_t wall,
+			 const char *const *texts, const size_t *lens, size_t n)
+{
+	uint8_t h[DC_SEEN_HASH_LEN];
+	if (!k || !texts || !lens || n == 0)
+		return;
+	bool have_hash = dc_seen_hash(k->hasher, texts, lens, n, h) == 0;
+	if (have_hash && k->have_last && memcmp(h, k->last_hash, sizeof h) == 0 &&
+	    (k->st == ST_RESULT || now_ms - k->last_seen_ms < k->cfg.rescan_gap_ms)) {
+		/* The same card still in view: keep showing / ignoring it. */
+		k->last_seen_ms = now_ms;
+		goto out;
+	}
+	k->have_last = have_hash;
+	if (have_hash)
+		memcpy(k->last_hash, h, sizeof h);
+	k->last_seen_ms = now_ms;
+	k->wall = wall;
+	k->clock_ok = dc_kiosk_clock_ok(wall, k->cfg.build_time, k->cfg.trust_time);
+
+	dc_record_init(&k->rec);
+	memset(&k->pol, 0, sizeof k->pol);
+	k->pol.outcome = DC_POLICY_NOT_VALID;
+	k->cfg.check(k->cfg.check_ctx, texts, lens, n, (double)wall, &k->rec, &k->pol);
+	show_result(k, now_ms, h, have_hash);
+	dc_record_wipe(&k->rec);
+	mbedtls_platform_zeroize(&k->pol, sizeof k->pol);
+out:
+	mbedtls_platform_zeroize(h, sizeof h);
+}
+
+void dc_kiosk_progress(dc_kiosk *k, uint64_t now_ms, int have, int total)
+{
+	if (!k || total < 2 || have < 0 || have > total)
+		return;
+	if (k->st == ST_CHUNKS && k->scr.chunks_have == have &&
+	    k->scr.chunks_total == total)
+		return;
+	/* A new card replaces the result on screen; the collector's buffers
+	 * now hold the new card's parts, so no external wipe here. */
+	mbedtls_platform_zeroize(&k->scr, sizeof k->scr);
+	k->scr.kind = DC_SCREEN_CHUNKS;
+	k->scr.chunks_have = have;
+	k->scr.chunks_total = total;
+	sync_status(k);
+	k->st = ST_CHUNKS;
+	k->since_ms = now_ms;
+	k->gen++;
+}
+
+void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall)
+{
+	if (!k)
+		return;
+	k->wall = wall;
+	bool ok = dc_kiosk_clock_ok(wall, k->cfg.build_time, k->cfg.trust_time);
+	bool status_changed = ok != k->clock_ok;
+	k->clock_ok = ok;
+
+	uint64_t age = now_ms >= k->since_ms ? now_ms - k->since_ms : 0;
+	if (k->st == ST_RESULT && age >= k->cfg.result_ms) {
+		go_idle(k, true);
+		return;
+	}
+	if (k->st == ST_CHUNKS && age >= k->cfg.chunk_timeout_ms) {
+		go_idle(k, true);
+		return;
+	}
+	if (k->cfg.dup_warn_minutes)
+		dc_seen_expire(k->admitted_seen, now_ms,
+			       (uint64_t)k->cfg.dup_warn_minutes * 60000u);
+	int64_t days = k->scr.trust_age_days;
+	if (k->st == ST_IDLE && (status_changed || idle_kind(k) != k->scr.kind)) {
+		go_idle(k, false);
+		return;
+	}
+	sync_status(k);
+	if (status_changed || days != k->scr.trust_age_days)
+		k->gen++;
+}
+
+void dc_kiosk_adjust_admitted(dc_kiosk *k, int delta)
+{
+	if (!k)
+		return;
+	if (delta == 0)
+		k->admitted = 0;
+	else if (delta < 0)
+		k->admitted = (unsigned)-delta > k->admitted ? 0 : k->admitted - (unsigned)-delta;
+	else
+		k->admitted += (unsigned)delta;
+	if (k->st == ST_IDLE)
+		go_idle(k, false);
+	else {
+		sync_status(k);
+		k->gen++;
+	}
+}
+
+void dc_kiosk_dismiss(dc_kiosk *k, uint64_t now_ms, int64_t wall)
+{
+	if (!k || k->st == ST_IDLE)
+		return;
+	(void)now_ms;
+	k->wall = wall;
+	go_idle(k, true);
+}
+
+const dc_screen *dc_kiosk_screen(const dc_kiosk *k)
+{
+	return k ? &k->scr : NULL;
+}
+
+uint64_t dc_kiosk_generation(const dc_kiosk *k)
+{
+	return k ? k->gen : 0;
+}

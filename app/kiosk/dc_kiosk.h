@@ -1,0 +1,100 @@
+/*
+ * dc_kiosk: the door kiosk's state machine as pure logic. No SDL, no
+ * clock reads, no I/O: every event carries the time it happened, as a
+ * monotonic millisecond count (timeouts) and as wall-clock unix seconds
+ * (clock sanity, validity dates). The caller (dc_app, tests) owns the clock.
+ *
+ *   SCANNING --credential--> RESULT (PASS / FAIL / NOT VALID /
+ *            NOT VERIFIABLE / CLOCK NOT SET / CAPACITY REACHED)
+ *   SCANNING --part of a multi-part card--> CHUNKS ("2 of 3 scanned")
+ *   RESULT   --result_ms passed, or a different code--> SCANNING (wipe)
+ *   CHUNKS   --chunk_timeout_ms without progress--> SCANNING (wipe)
+ *
+ * The idle screen is SCANNING, or CLOCK NOT SET when the wall clock is
+ * earlier than the build time or the trust data time (then nobody gets
+ * PASS), or CAPACITY REACHED when the admitted count reached the cap.
+ *
+ * Verification is injected (dc_kiosk_check_fn): the app passes one that
+ * calls dc_verify_texts + dc_policy_evaluate; tests pass fakes.
+ *
+ * Memory and privacy: the kiosk never keeps QR texts. It keeps the screen
+ * model (holder data while a result shows, zeroised when it ends), anonymous
+ * counters, and keyed hashes (dc_seen) of the last code and of admitted
+ * credentials. When a result or a partial multi-part scan ends it calls the
+ * config's wipe callback so the caller zeroises frames, scanner and
+ * collector buffers.
+ */
+#ifndef DC_KIOSK_H
+#define DC_KIOSK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dc_policy.h"
+#include "dc_record.h"
+#include "dc_screen.h"
+
+#define DC_KIOSK_DEFAULT_RESULT_MS 4000u
+#define DC_KIOSK_DEFAULT_CHUNK_TIMEOUT_MS 15000u
+#define DC_KIOSK_DEFAULT_RESCAN_GAP_MS 1500u
+#define DC_KIOSK_SEEN_ENTRIES 4096u
+
+/* Fills rec and pol for n texts at wall time now. Must always initialise
+ * both. The kiosk wipes them afterwards. */
+typedef void (*dc_kiosk_check_fn)(void *ctx, const char *const *texts,
+				  const size_t *lens, size_t n, double now,
+				  dc_record *rec, dc_policy_result *pol);
+
+typedef struct {
+	uint32_t result_ms;        /* 0 = DC_KIOSK_DEFAULT_RESULT_MS */
+	uint32_t chunk_timeout_ms; /* 0 = DC_KIOSK_DEFAULT_CHUNK_TIMEOUT_MS */
+	/* The code that was just shown is ignored until it has been out of
+	 * view this long, so a card left in front of the camera is not
+	 * counted again and again. 0 = DC_KIOSK_DEFAULT_RESCAN_GAP_MS. */
+	uint32_t rescan_gap_ms;
+	unsigned capacity;         /* 0 = no limit */
+	uint32_t dup_warn_minutes; /* 0 = no "already admitted" warning */
+	int64_t build_time;        /* unix seconds; the clock cannot be earlier */
+	int64_t trust_time;        /* dc_trust_data_time(); 0 = unknown */
+	const uint8_t *hmac_key;   /* DC_SEEN_KEY_LEN bytes; NULL = random */
+	dc_kiosk_check_fn check;
+	void *check_ctx;
+	void (*wipe)(void *ctx);   /* may be NULL */
+	void *wipe_ctx;
+} dc_kiosk_config;
+
+typedef struct dc_kiosk dc_kiosk;
+
+/* NULL on bad config or when no random key could be drawn. */
+dc_kiosk *dc_kiosk_new(const dc_kiosk_config *cfg, uint64_t now_ms, int64_t wall);
+void dc_kiosk_free(dc_kiosk *k); /* NULL is safe; wipes everything */
+
+/* A complete credential was read: one text, or every part of a multi-part
+ * card. The texts are borrowed for the call only. */
+void dc_kiosk_credential(dc_kiosk *k, uint64_t now_ms, int64_t wall,
+			 const char *const *texts, const size_t *lens, size_t n);
+
+/* A part of a multi-part card was read: have of total parts so far. */
+void dc_kiosk_progress(dc_kiosk *k, uint64_t now_ms, int have, int total);
+
+/* Time passed: ends results and stale multi-part scans, re-checks the
+ * clock. Call it every frame (or at least every 100 ms). */
+void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall);
+
+/* Staff keys: people left (-n) or were let in by hand (+n); reset to 0. */
+void dc_kiosk_adjust_admitted(dc_kiosk *k, int delta);
+
+/* Ends the current result now (staff pressed a key). */
+void dc_kiosk_dismiss(dc_kiosk *k, uint64_t now_ms, int64_t wall);
+
+const dc_screen *dc_kiosk_screen(const dc_kiosk *k);
+
+/* Increases whenever the screen model changes: render again when it does. */
+uint64_t dc_kiosk_generation(const dc_kiosk *k);
+
+/* True when a wall time cannot be right: earlier than the build or the
+ * trust data (either may be 0 = unknown). */
+bool dc_kiosk_clock_ok(int64_t wall, int64_t build_time, int64_t trust_time);
+
+#endif

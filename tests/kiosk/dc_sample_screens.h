@@ -1,0 +1,62 @@
+/* Sample screen models for render tests and benches (made-up holder). */
+#ifndef DC_SAMPLE_SCREENS_H
+#define DC_SAMPLE_SCREENS_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dc_screen.h"
+
+static inline void dc_sample_screen(dc_screen_kind k, dc_screen *s)
+{
+	memset(s, 0, sizeof *s);
+	s->kind = k;
+	s->is_result = k != DC_SCREEN_SCANNING && k != DC_SCREEN_CHUNKS;
+	s->trust_age_days = 12;
+	s->clock_ok = k != DC_SCREEN_CLOCK_NOT_SET;
+	s->scanned = 1234;
+	s->passed = 1100;
+	s->failed = 80;
+	s->not_valid = 40;
+	s->not_verifiable = 14;
+	s->admitted = k == DC_SCREEN_CAPACITY ? 250 : 180;
+	s->capacity = 250;
+	switch (k) {
+	case DC_SCREEN_PASS:
+	case DC_SCREEN_FAIL:
+		snprintf(s->name, sizeof s->name, "Maximiliane Oberhollenzer-Wittgenstein");
+		snprintf(s->birth_date, sizeof s->birth_date, "1975-04-30");
+		snprintf(s->issuer, sizeof s->issuer, "Doorcheck Demo Health Authority");
+		snprintf(s->summary[0], sizeof s->summary[0], "3 doses, last 2021-11-20");
+		snprintf(s->summary[1], sizeof s->summary[1], "Pfizer-BioNTech COVID-19 vaccine");
+		if (k == DC_SCREEN_PASS) {
+			snprintf(s->reason, sizeof s->reason, "Fully vaccinated");
+			snprintf(s->warning, sizeof s->warning, "Already admitted 12 minutes ago");
+		} else {
+			snprintf(s->reason, sizeof s->reason, "Last dose 5 days ago (needs 14)");
+		}
+		break;
+	case DC_SCREEN_NOT_VALID:
+		snprintf(s->reason, sizeof s->reason, "Signature does not match issuer key");
+		break;
+	case DC_SCREEN_NOT_VERIFIABLE:
+		snprintf(s->reason, sizeof s->reason,
+			 "A web link, not a verifiable record: check the card and ID by hand");
+		break;
+	case DC_SCREEN_CLOCK_NOT_SET:
+		snprintf(s->reason, sizeof s->reason, "Device clock is not set: cannot check dates");
+		break;
+	case DC_SCREEN_CAPACITY:
+		snprintf(s->reason, sizeof s->reason, "Venue is full: 250 of 250 admitted");
+		s->is_result = false;
+		break;
+	case DC_SCREEN_CHUNKS:
+		s->chunks_have = 2;
+		s->chunks_total = 3;
+		break;
+	default:
+		break;
+	}
+}
+
+#endif
