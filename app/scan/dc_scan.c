@@ -174,6 +174,18 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 	return s->n;
 }
 
+int dc_scanner_set_density(dc_scanner *s, int density)
+{
+	if (!s || density < 1 || density > 4)
+		return -1;
+	if (zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_X_DENSITY,
+					  density) != 0 ||
+	    zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_Y_DENSITY,
+					  density) != 0)
+		return -1;
+	return 0;
+}
+
 const char *dc_scanner_text(const dc_scanner *s, int i, size_t *len)
 {
 	if (!s || i < 0 || i >= s->n) {

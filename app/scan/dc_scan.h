@@ -33,4 +33,11 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 const char *dc_scanner_text(const dc_scanner *s, int i, size_t *len);
 void dc_scanner_wipe(dc_scanner *s);
 
+/* Added by the scan owner: scan every `density`-th row and column (ZBar's
+ * X/Y density; 1..4, default 1). 2 roughly doubles frames per second and
+ * still finds codes with modules of 3 px and more (tests/bench/bench_scan.c,
+ * docs/camera.md); keep 1 where codes appear small or blurred. Returns 0, or
+ * -1 for a value out of range. */
+int dc_scanner_set_density(dc_scanner *s, int density);
+
 #endif

@@ -117,6 +117,21 @@ static void test_stride_limits_wipe(dc_scanner *s)
 	CHECK(t && t[0] == 0 && t[10] == 0); /* storage is the scanner's */
 	free(f);
 
+	/* Density 2 still finds 3 px modules; out-of-range values refused. */
+	CHECK_EQ_INT(dc_scanner_set_density(s, 0), -1);
+	CHECK_EQ_INT(dc_scanner_set_density(s, 5), -1);
+	CHECK_EQ_INT(dc_scanner_set_density(s, 2), 0);
+	f = tu_blank(FW, FH, 255);
+	CHECK(tu_draw_qr(f, FW, FH, FW, 100, 10, shc_text, 3) > 0);
+	tu_noise(f, (size_t)FW * FH, 12, 3);
+	n = dc_scanner_scan(s, f, FW, FH, FW);
+	CHECK_EQ_INT(n, 1);
+	CHECK(has_text(s, n, shc_text));
+	tu_invert(f, (size_t)FW * FH);
+	CHECK_EQ_INT(dc_scanner_scan(s, f, FW, FH, FW), 1);
+	CHECK_EQ_INT(dc_scanner_set_density(s, 1), 0);
+	free(f);
+
 	CHECK(dc_scanner_new(0, 10) == NULL);
 	CHECK(dc_scanner_new(100000, 100000) == NULL);
 	CHECK(dc_scanner_new(8193, 8192) == NULL);
