@@ -679,14 +679,24 @@ static void result(dc_policy_result *out, dc_policy_outcome o, const char *code,
 }
 
 /* Product text for a reason: the readable name when the verifier gave one,
- * else the code. Both are credential metadata, never personal data. */
-static const char *product_text(const dc_event *e)
+ * else the code. Both are credential metadata, never personal data. Copied
+ * with a bound, so a record whose field lacks its NUL cannot overrun. */
+static const char *product_text(const dc_event *e, char *buf, size_t cap)
 {
-	if (e->product[0])
-		return e->product;
-	if (e->code[0])
-		return e->code;
-	return "unknown product";
+	const char *src = "unknown product";
+	size_t n = strlen(src);
+	if (e->product[0]) {
+		src = e->product;
+		n = strnlen(e->product, sizeof e->product);
+	} else if (e->code[0]) {
+		src = e->code;
+		n = strnlen(e->code, sizeof e->code);
+	}
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(buf, src, n);
+	buf[n] = 0;
+	return buf;
 }
 
 static const char *days_word(int64_t n)
@@ -737,6 +747,7 @@ static bool test_status_counts(const dc_event *e)
 static void eval_vaccination(const dc_policy *p, const dc_event *e, int64_t now, verdict *v)
 {
 	when w;
+	char name[sizeof e->product];
 	dc_policy_result *o = &v->res;
 
 	if (!p->accept_vaccination) {
@@ -758,19 +769,17 @@ static void eval_vaccination(const dc_policy *p, const dc_event *e, int64_t now,
 	}
 	v->rank = RANK_DATED;
 	v->t = w.t;
+	product_text(e, name, sizeof name);
 	if (!product_accepted(p, e)) {
-		if (p->any_product)
-			result(o, DC_POLICY_FAIL, "product_not_accepted",
-			       "Not a known COVID-19 vaccine: %s", product_text(e));
-		else
-			result(o, DC_POLICY_FAIL, "product_not_accepted",
-			       "Vaccine not accepted here: %s", product_text(e));
+		result(o, DC_POLICY_FAIL, "product_not_accepted",
+		       p->any_product ? "Not a known COVID-19 vaccine: %s"
+				      : "Vaccine not accepted here: %s", name);
 		return;
 	}
 	if (p->require_complete) {
 		if (e->series_doses <= 0) {
 			result(o, DC_POLICY_FAIL, "series_incomplete",
-			       "Series incomplete: doses needed for %s unknown", product_text(e));
+			       "Series incomplete: doses needed for %s unknown", name);
 			return;
 		}
 		if (e->dose_number < e->series_doses) {

@@ -707,6 +707,23 @@ static void test_not_valid_and_mixed(void)
 	EXPECT(p, &r, now, DC_POLICY_FAIL, "no_qualifying_event",
 	       "Record holds an event of an unknown kind");
 
+	/* Fields without their NUL (a buggy producer) are read within bounds. */
+	rec(&r, DC_FORMAT_DCC);
+	dcc_dose(&r, "EU/1/20/1528", "", "2021-01-01", 2, 2);
+	memset(r.events[0].product, 'A', sizeof r.events[0].product);
+	memset(r.events[0].disease, 'B', sizeof r.events[0].disease);
+	memset(r.events[0].status, 'C', sizeof r.events[0].status);
+	EXPECT(p, &r, now, DC_POLICY_FAIL, "dose_not_completed", "Dose is not recorded as completed");
+	snprintf(r.events[0].status, sizeof r.events[0].status, "completed");
+	{
+		char want[160];
+		snprintf(want, sizeof want, "Not a known COVID-19 vaccine: %.*s",
+			 (int)sizeof r.events[0].product - 1, r.events[0].product);
+		EXPECT(p, &r, now, DC_POLICY_FAIL, "product_not_accepted", want);
+	}
+	memset(r.events[0].date, '2', sizeof r.events[0].date);
+	EXPECT(p, &r, now, DC_POLICY_FAIL, "date_unreadable", "Dose date is missing or unreadable");
+
 	/* Among failures the latest dated event speaks: an old incomplete
 	 * series versus a newer expired test. */
 	rec(&r, DC_FORMAT_SHC);
