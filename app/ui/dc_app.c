@@ -690,6 +690,10 @@ static int run_window(app *a)
 		if (dirty || dc_kiosk_generation(a->kiosk) != last_gen) {
 			if (s->is_result && (s->kind != last_kind || dc_kiosk_generation(a->kiosk) != last_gen))
 				dc_tone_play(a->tone, s->kind);
+			if (o->sim && !o->quiet && s->kind != last_kind) {
+				printf("screen: %s\n", dc_screen_name(s->kind));
+				fflush(stdout);
+			}
 			last_gen = dc_kiosk_generation(a->kiosk);
 			last_kind = s->kind;
 			present(a, r, &target, rot);

@@ -567,7 +567,7 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 	case DC_SCREEN_CHUNKS: {
 		FMT(prog, "%d of %d scanned", s->chunks_have, s->chunks_total);
 		it[n++] = (item){ prog, U * 13 / 100, 1, INK, DC_UI_BOX_TEXT, false };
-		it[n++] = (item){ "This card has several QR codes: scan the next one",
+		it[n++] = (item){ "This card has several codes: show the next one",
 				  U * 6 / 100, 2, GREY, DC_UI_BOX_TEXT, false };
 		layout_body(ui, r, &L, it, n, CENTRE);
 		/* one dot per part, filled when scanned */

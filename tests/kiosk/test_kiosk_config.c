@@ -1,6 +1,39 @@
 /* The kiosk configuration file: every key, and errors that name the line. */
+#include <dirent.h>
+
 #include "dc_test.h"
 #include "dc_config.h"
+
+/* Every example in boards/ parses. */
+static void check_boards(void)
+{
+	const char *dir = dc_test_path("DC_SOURCE_ROOT", "boards");
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	CHECK(d != NULL);
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 6 || strcmp(e->d_name + l - 5, ".conf"))
+			continue;
+		char path[4352], err[256];
+		size_t len = 0;
+		if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < 0)
+			continue;
+		char *buf = dc_test_read(path, &len);
+		dc_config c;
+		dc_config_defaults(&c);
+		CHECK(buf != NULL);
+		err[0] = 0;
+		CHECK_MSG(buf && dc_config_parse(&c, (const uint8_t *)buf, len, err, sizeof err) == 0,
+			  "%s: %s", e->d_name, err);
+		free(buf);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	CHECK(n >= 4);
+}
 
 static int parse(dc_config *c, const char *text, char *err, size_t errlen)
 {
@@ -90,5 +123,6 @@ int main(void)
 	CHECK_EQ_INT(dc_config_parse(&c, (const uint8_t *)"tone = on\0x\n", 12, err, sizeof err), -1);
 	CHECK(dc_config_is_key("duplicate_warning_minutes"));
 	CHECK(!dc_config_is_key("duplicate-warning-minutes"));
+	check_boards();
 	return dc_test_done();
 }
