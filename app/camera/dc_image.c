@@ -297,11 +297,13 @@ int dc_image_load_mem(const uint8_t *buf, size_t len, dc_grey *out, char *err,
 	return -1;
 }
 
+/* Regular files are read in one go; pipes and character devices (the CLI
+ * reading /dev/stdin) are read in growing steps up to the same limit. */
 int dc_image_load(const char *path, dc_grey *out, char *err, size_t errlen)
 {
 	FILE *f = NULL;
 	uint8_t *buf = NULL;
-	size_t len = 0;
+	size_t len = 0, cap = 0;
 	int rc = -1;
 	struct stat st;
 
@@ -317,33 +319,62 @@ int dc_image_load(const char *path, dc_grey *out, char *err, size_t errlen)
 			strerror(errno));
 		goto out;
 	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
 		set_err(err, errlen, "%s is not a regular file", path);
 		goto out;
 	}
-	if ((uint64_t)st.st_size > DC_IMAGE_MAX_FILE_BYTES) {
+	if (S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > DC_IMAGE_MAX_FILE_BYTES) {
 		set_err(err, errlen, "file too large: %s", path);
 		goto out;
 	}
-	if (st.st_size == 0) {
+	cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 64u * 1024u;
+	for (;;) {
+		if (len == cap) {
+			if (cap > DC_IMAGE_MAX_FILE_BYTES) {
+				set_err(err, errlen, "file too large: %s", path);
+				goto out;
+			}
+			size_t ncap = cap * 2;
+			uint8_t *nb = malloc(ncap);
+			if (!nb) {
+				set_err(err, errlen, "out of memory reading %s",
+					path);
+				goto out;
+			}
+			memcpy(nb, buf, len);
+			mbedtls_platform_zeroize(buf, cap);
+			free(buf);
+			buf = nb;
+			cap = ncap;
+		}
+		if (!buf) {
+			buf = malloc(cap);
+			if (!buf) {
+				set_err(err, errlen, "out of memory reading %s",
+					path);
+				goto out;
+			}
+		}
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		set_err(err, errlen, "cannot read %s: %s", path,
+			strerror(errno));
+		goto out;
+	}
+	if (len == 0) {
 		set_err(err, errlen, "empty file: %s", path);
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size);
-	if (!buf) {
-		set_err(err, errlen, "out of memory reading %s", path);
-		goto out;
-	}
-	len = fread(buf, 1, (size_t)st.st_size, f);
-	if (len != (size_t)st.st_size) {
-		set_err(err, errlen, "cannot read %s", path);
 		goto out;
 	}
 	rc = dc_image_load_mem(buf, len, out, err, errlen);
 out:
 	if (buf) {
 		/* The file may be a photo of a card: wipe the encoded copy. */
-		mbedtls_platform_zeroize(buf, (size_t)st.st_size);
+		mbedtls_platform_zeroize(buf, cap);
 		free(buf);
 	}
 	if (f)

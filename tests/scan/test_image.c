@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -54,6 +55,48 @@ static void test_png_grey(void)
 	CHECK(g.y && g.y[5] == pix[5]);
 	dc_grey_free(&g);
 	unlink(path);
+
+	/* Through a pipe (the CLI reading /dev/stdin). */
+	int fds[2];
+	CHECK_EQ_INT(pipe(fds), 0);
+	CHECK_EQ_INT(write(fds[1], png, n), (long)n);
+	close(fds[1]);
+	snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+	CHECK_EQ_INT(dc_image_load(path, &g, err, sizeof err), 0);
+	CHECK_EQ_INT(g.height, H);
+	dc_grey_free(&g);
+	close(fds[0]);
+
+	/* A big one through a pipe, written by a child: the read grows. */
+	uint8_t *noise = tu_blank(800, 600, 128);
+	tu_noise(noise, 800 * 600, 120, 5);
+	size_t bn = 0;
+	uint8_t *big = tu_jpeg(noise, 800, 600, 95, &bn);
+	CHECK(bn > 200 * 1024);
+	CHECK_EQ_INT(pipe(fds), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		size_t off = 0;
+		while (off < bn) {
+			ssize_t w = write(fds[1], big + off, bn - off);
+			if (w <= 0)
+				_exit(1);
+			off += (size_t)w;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+	CHECK_EQ_INT(dc_image_load(path, &g, err, sizeof err), 0);
+	CHECK_EQ_INT(g.width, 800);
+	dc_grey_free(&g);
+	close(fds[0]);
+	int status = -1;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	free(big);
+	free(noise);
 
 	/* Truncated: a clear error, nothing allocated. */
 	memset(&g, 0x55, sizeof g);
