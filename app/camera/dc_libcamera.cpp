@@ -191,8 +191,12 @@ dc_src_status Lcam::open(const dc_source_config *cfg, char *err, size_t errlen)
 			dc_src_seterr(err, errlen, "camera buffer too small");
 			return DC_SRC_IO;
 		}
+		/* Allocators fill in offsets; an unset one means the plane
+		 * starts the dmabuf. */
+		size_t off = p.offset == FrameBuffer::Plane::kInvalidOffset
+				     ? 0 : p.offset;
 		Mapped m;
-		m.map_len = (size_t)p.offset + p.length;
+		m.map_len = off + p.length;
 		m.base = mmap(nullptr, m.map_len, PROT_READ | PROT_WRITE,
 			      MAP_SHARED, p.fd.get(), 0);
 		if (m.base == MAP_FAILED) {
@@ -200,7 +204,7 @@ dc_src_status Lcam::open(const dc_source_config *cfg, char *err, size_t errlen)
 				      strerror(errno));
 			return DC_SRC_IO;
 		}
-		m.y = (uint8_t *)m.base + p.offset;
+		m.y = (uint8_t *)m.base + off;
 		m.y_len = p.length;
 		maps_[fb.get()] = m;
 
