@@ -41,7 +41,8 @@ static void cw_bytes(cw *w, const void *p, size_t n)
 		w->overflow = true;
 		return;
 	}
-	memcpy(w->b + w->n, p, n);
+	if (n)
+		memcpy(w->b + w->n, p, n);
 	w->n += n;
 }
 
