@@ -152,6 +152,7 @@ typedef struct {
 	bool untagged;
 	bool cwt_tag;
 	bool corrupt_sig;
+	bool short_sig;     /* drop the last signature byte */
 } build_opts;
 
 /* Builds the HC1 text for a CWT payload; returns a malloc'd NUL-terminated
@@ -181,6 +182,8 @@ static char *build_hc1(signer *s, const cw *payload, const build_opts *o, cw *co
 	size_t sl = sign_tbs(s, tbs.b, tbs.n, sig);
 	if (o->corrupt_sig)
 		sig[sl / 2] ^= 1;
+	if (o->short_sig)
+		sl--;
 	if (o->cwt_tag) {
 		cw_head(&cose, 6, 61);
 	}

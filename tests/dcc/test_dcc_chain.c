@@ -260,6 +260,10 @@ static void test_headers(void)
 	EXPECT(make(&es, &p, &o), DC_E_SIG_MISMATCH);
 	o = (build_opts){.corrupt_sig = true};
 	EXPECT(make(&ps, &p, &o), DC_E_SIG_MISMATCH);
+	o = (build_opts){.short_sig = true};
+	EXPECT(make(&es, &p, &o), DC_E_COSE_SIG_LENGTH);
+	o = (build_opts){.short_sig = true};
+	EXPECT(make(&ps, &p, &o), DC_E_COSE_SIG_LENGTH);
 	/* alg in the header that does not fit the key */
 	o = (build_opts){.alg_override = -37};
 	EXPECT(make(&es, &p, &o), DC_E_COSE_ALG);
@@ -611,6 +615,25 @@ static void test_integrity(signer *s, bool compressed, int alternatives)
 	free(t);
 }
 
+static void test_dispatcher(void)
+{
+	/* The lead's dc_verify_text hands HC1: texts to this verifier. */
+	pl p = base(KR);
+	char *t = make(&ps, &p, NULL);
+	dc_verify_opts vo = {.trust = trust, .now = T};
+	dc_record r;
+	CHECK_EQ_INT(dc_classify(t, strlen(t)), DC_FORMAT_DCC);
+	CHECK_EQ_INT(dc_verify_text(&vo, t, strlen(t), &r), DC_OK);
+	CHECK_EQ_INT(r.format, DC_FORMAT_DCC);
+	CHECK_EQ_INT(r.events[0].kind, DC_EVENT_RECOVERY);
+	dc_record_wipe(&r);
+	t[strlen(t) - 1] = t[strlen(t) - 1] == '0' ? '1' : '0';
+	CHECK(dc_verify_text(&vo, t, strlen(t), &r) != DC_OK);
+	CHECK_EQ_INT(r.format, DC_FORMAT_DCC);
+	dc_record_wipe(&r);
+	free(t);
+}
+
 static void test_valuesets(void)
 {
 	CHECK_STR(dc_valueset_name(DC_VS_VACCINE_PRODUCT, "EU/1/21/1529"), "Vaxzevria (AstraZeneca)");
@@ -656,6 +679,7 @@ int main(void)
 	test_revocation(&ps);
 	test_encoding_layers();
 	test_valuesets();
+	test_dispatcher();
 	test_integrity(&es, true, 44);
 	test_integrity(&ps, true, 44);
 	test_integrity(&es, false, 4);
