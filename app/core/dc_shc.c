@@ -268,27 +268,34 @@ static void add_observation(dc_record *r, const cJSON *res)
 	dc_record_copy(e->result, sizeof e->result, vname ? vname : "Unknown result");
 }
 
-/* Numbers COVID-19 doses 1..n in date order (ISO dates sort as text). */
+/* A dose that counts towards the COVID-19 series: a known COVID-19 CVX code
+ * (add_immunization set the disease) and given ("completed"). A flu shot or a
+ * dose entered in error must never move a COVID-19 dose up the series. */
+static bool counts_in_series(const dc_event *e)
+{
+	return e->kind == DC_EVENT_VACCINATION && strcmp(e->disease, "COVID-19") == 0 &&
+	       strcmp(e->status, "completed") == 0;
+}
+
+/* Numbers counting doses 1..n in date order (ISO dates sort as text);
+ * other immunizations keep dose_number 0 ("not part of the series"). */
 static void number_doses(dc_record *r)
 {
-	int n = 0;
 	for (size_t i = 0; i < r->n_events; i++) {
 		dc_event *e = &r->events[i];
-		if (e->kind != DC_EVENT_VACCINATION)
+		if (!counts_in_series(e))
 			continue;
 		int pos = 1;
 		for (size_t j = 0; j < r->n_events; j++) {
 			const dc_event *o = &r->events[j];
-			if (j == i || o->kind != DC_EVENT_VACCINATION)
+			if (j == i || !counts_in_series(o))
 				continue;
 			int c = strcmp(o->date, e->date);
 			if (c < 0 || (c == 0 && j < i))
 				pos++;
 		}
 		e->dose_number = pos;
-		n++;
 	}
-	(void)n;
 }
 
 static dc_err parse_bundle(const cJSON *vc, dc_record *r)

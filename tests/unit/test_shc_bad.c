@@ -137,6 +137,28 @@ int main(void)
 		free(p1); free(p2); free(jws);
 	}
 
+	/* Only given COVID-19 doses are numbered: a flu shot (CVX 140) dated
+	 * earlier and a dose entered in error do not move a dose up the series. */
+	{
+		char *p1 = repl(std, "\"code\":\"207\"}]},\"patient\":{\"reference\":\"resource:0\"},\"occurrenceDateTime\":\"2021-01-01\"",
+				"\"code\":\"140\"}]},\"patient\":{\"reference\":\"resource:0\"},\"occurrenceDateTime\":\"2021-01-01\"");
+		char *jws = forge_jws(&demo, NULL, p1, 0);
+		dc_record r;
+		CHECK_EQ_INT(run(jws, &r), DC_OK);
+		CHECK_STR(r.events[0].code, "207");
+		CHECK_EQ_INT(r.events[0].dose_number, 1);
+		CHECK_STR(r.events[1].code, "140");
+		CHECK_EQ_INT(r.events[1].dose_number, 0);
+		CHECK_STR(r.events[1].disease, "");
+		free(jws);
+		char *p2 = repl(std, "\"status\":\"completed\"", "\"status\":\"entered-in-error\"");
+		jws = forge_jws(&demo, NULL, p2, 0);
+		CHECK_EQ_INT(run(jws, &r), DC_OK);
+		CHECK_EQ_INT(r.events[0].dose_number, 0); /* the error entry (2021-02-01) */
+		CHECK_EQ_INT(r.events[1].dose_number, 1);
+		free(jws); free(p1); free(p2);
+	}
+
 	/* Signature */
 	{
 		char *jws = forge_jws(&demo, NULL, std, 0);
