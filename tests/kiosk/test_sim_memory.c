@@ -30,7 +30,13 @@ static long count_in_memory(pid_t pid, const char *needle)
 	DC_FMT(path, sizeof path, "/proc/%d/mem", (int)pid);
 	int mem = open(path, O_RDONLY);
 	if (!maps || mem < 0) {
-		fprintf(stderr, "cannot read the memory of %d: %s\n", (int)pid, strerror(errno));
+		int e = errno;
+		fprintf(stderr, "cannot read the memory of %d: %s\n", (int)pid, strerror(e));
+		if (e == EPERM || e == EACCES) {
+			/* no ptrace permission here (Yama, containers) */
+			kill(pid, SIGKILL);
+			exit(77);
+		}
 		if (maps)
 			fclose(maps);
 		if (mem >= 0)
@@ -45,6 +51,10 @@ static long count_in_memory(pid_t pid, const char *needle)
 		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 || perms[0] != 'r')
 			continue;
 		if (strstr(line, "[vvar]") || strstr(line, "[vsyscall]"))
+			continue;
+		/* AddressSanitizer's shadow memory is terabytes of reserved
+		 * zero pages; no heap, stack or data mapping is that large. */
+		if (hi - lo > (1ul << 32))
 			continue;
 		/* read in blocks, overlapping by the needle length */
 		for (unsigned long a = lo; a < hi; a += cap) {

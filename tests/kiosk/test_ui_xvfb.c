@@ -104,6 +104,11 @@ int main(int argc, char **argv)
 			return 77;
 		}
 		setenv("DC_UNDER_XVFB", "1", 1);
+		/* libdbus and the X11/GL drivers SDL loads keep allocations until
+		 * exit; our own code's leaks are checked by kiosk_ui_render,
+		 * which uses no window system. */
+		if (getenv("ASAN_OPTIONS"))
+			setenv("ASAN_OPTIONS", "detect_leaks=0:abort_on_error=1", 1);
 		execlp("xvfb-run", "xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", argv[0], (char *)NULL);
 		perror("xvfb-run");
 		return 77;
