@@ -303,6 +303,31 @@ cbor_item_t *dc_cbor_map_str(const cbor_item_t *map, const char *key)
 	return NULL;
 }
 
+static bool same_key(const cbor_item_t *a, const cbor_item_t *b)
+{
+	int64_t x, y;
+	if (dc_cbor_int(a, &x) && dc_cbor_int(b, &y))
+		return x == y;
+	if (cbor_isa_string(a) && cbor_isa_string(b) && cbor_string_is_definite(a) &&
+	    cbor_string_is_definite(b) && cbor_string_length(a) == cbor_string_length(b))
+		return cbor_string_length(a) == 0 ||
+		       memcmp(cbor_string_handle(a), cbor_string_handle(b), cbor_string_length(a)) == 0;
+	return false;
+}
+
+bool dc_cbor_map_unique(const cbor_item_t *map)
+{
+	if (!map || !cbor_isa_map(map))
+		return false;
+	struct cbor_pair *p = cbor_map_handle(map);
+	size_t n = cbor_map_size(map);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (same_key(p[i].key, p[j].key))
+				return false;
+	return true;
+}
+
 bool dc_cbor_bytes(const cbor_item_t *item, const uint8_t **p, size_t *n)
 {
 	if (!item || !cbor_isa_bytestring(item) || !cbor_bytestring_is_definite(item))
@@ -415,6 +440,8 @@ dc_err dc_cose_parse(const uint8_t *buf, size_t len, dc_cose_sign1 *out)
 	if (!cbor_isa_array(it) || cbor_array_size(it) != 4)
 		goto out;
 	cbor_item_t **a = cbor_array_handle(it);
+	if (cbor_isa_map(a[1]) && !dc_cbor_map_unique(a[1]))
+		goto out;
 	if (!dc_cbor_bytes(a[0], &out->protected_hdr, &out->protected_len) ||
 	    !cbor_isa_map(a[1]) ||
 	    !dc_cbor_bytes(a[2], &out->payload, &out->payload_len) ||
@@ -422,7 +449,7 @@ dc_err dc_cose_parse(const uint8_t *buf, size_t len, dc_cose_sign1 *out)
 		goto out;
 	if (out->protected_len) {
 		hdr = dc_cbor_load(out->protected_hdr, out->protected_len, &e);
-		if (!hdr || !cbor_isa_map(hdr)) {
+		if (!hdr || !cbor_isa_map(hdr) || !dc_cbor_map_unique(hdr)) {
 			e = DC_E_COSE;
 			goto out;
 		}

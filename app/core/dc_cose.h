@@ -49,6 +49,10 @@ void dc_cbor_free(cbor_item_t **item);
 cbor_item_t *dc_cbor_map_int(const cbor_item_t *map, int64_t key);
 cbor_item_t *dc_cbor_map_str(const cbor_item_t *map, const char *key);
 
+/* False when two keys of the map are the same integer or the same definite
+ * text (RFC 8949 calls such a map invalid; a reader could pick either). */
+bool dc_cbor_map_unique(const cbor_item_t *map);
+
 /* Integer value of an unsigned or negative integer item. */
 bool dc_cbor_int(const cbor_item_t *item, int64_t *out);
 /* Integer or float holding a whole number of seconds (CWT NumericDate). */

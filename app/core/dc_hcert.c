@@ -18,7 +18,7 @@ dc_err dc_cwt_parse(const uint8_t *payload, size_t len, dc_cwt *out)
 	if (!out->root_)
 		return e;
 	e = DC_E_CWT;
-	if (!cbor_isa_map(out->root_))
+	if (!cbor_isa_map(out->root_) || !dc_cbor_map_unique(out->root_))
 		goto out;
 	const cbor_item_t *iss = dc_cbor_map_int(out->root_, DC_CWT_ISS);
 	const cbor_item_t *iat = dc_cbor_map_int(out->root_, DC_CWT_IAT);
@@ -45,6 +45,8 @@ dc_err dc_cwt_parse(const uint8_t *payload, size_t len, dc_cwt *out)
 		e = DC_E_HCERT_MISSING;
 		goto out;
 	}
+	if (!dc_cbor_map_unique(hc))
+		goto out;
 	e = DC_OK;
 out:
 	if (e != DC_OK)
@@ -342,7 +344,7 @@ static dc_err names(const cbor_item_t *dcc, dc_record *out, char *tmp)
 	const cbor_item_t *nam = dc_cbor_map_str(dcc, "nam");
 	if (!nam)
 		return DC_E_DCC_NAME;
-	if (!cbor_isa_map(nam))
+	if (!cbor_isa_map(nam) || !dc_cbor_map_unique(nam))
 		return DC_E_DCC_SCHEMA;
 	if ((e = opt_text(nam, "fn", tmp, DC_HCERT_TEXT_MAX, &has_fn)) != DC_OK)
 		return e;
@@ -387,6 +389,10 @@ dc_err dc_hcert_parse_dcc(const cbor_item_t *dcc, dc_record *out, dc_hcert_info 
 	memset(info, 0, sizeof *info);
 	if (!dcc || !cbor_isa_map(dcc))
 		return DC_E_HCERT_MISSING;
+	if (!dc_cbor_map_unique(dcc)) {
+		e = DC_E_DCC_SCHEMA;
+		goto out;
+	}
 	const cbor_item_t *ver = dc_cbor_map_str(dcc, "ver");
 	if (!ver) {
 		e = DC_E_DCC_VER;
@@ -408,7 +414,7 @@ dc_err dc_hcert_parse_dcc(const cbor_item_t *dcc, dc_record *out, dc_hcert_info 
 		goto out;
 	const char *group = kind == DC_EVENT_VACCINATION ? "v" : kind == DC_EVENT_TEST ? "t" : "r";
 	const cbor_item_t *en = cbor_array_handle(dc_cbor_map_str(dcc, group))[0];
-	if (!cbor_isa_map(en)) {
+	if (!cbor_isa_map(en) || !dc_cbor_map_unique(en)) {
 		e = DC_E_DCC_SCHEMA;
 		goto out;
 	}

@@ -33,6 +33,7 @@ typedef struct {
 	enum kind kind;
 	int64_t iat, exp;
 	bool no_iat, no_exp, no_hcert, hcert_not_map, claims_not_map, iat_text;
+	bool dup_claim, dup_ver;
 	const char *iss;
 	const char *ver;      /* NULL: omitted */
 	bool no_nam, no_fnt;
@@ -113,9 +114,13 @@ static void payload(cw *w, const pl *p)
 		cw_head(w, 4, 0);
 		return;
 	}
-	cw_head(w, 5, (uint64_t)(1 + !p->no_iat + !p->no_exp + !p->no_hcert));
+	cw_head(w, 5, (uint64_t)(1 + p->dup_claim + !p->no_iat + !p->no_exp + !p->no_hcert));
 	cw_int(w, 1);
 	cw_text(w, p->iss);
+	if (p->dup_claim) {
+		cw_int(w, 1);
+		cw_text(w, "YY");
+	}
 	if (!p->no_exp) {
 		cw_int(w, 4);
 		cw_int(w, p->exp);
@@ -136,10 +141,12 @@ static void payload(cw *w, const pl *p)
 	}
 	cw_head(w, 5, 1);
 	cw_int(w, 1);
-	cw_head(w, 5, (uint64_t)((p->ver != NULL) + !p->no_nam + (p->dob != NULL) + 1 +
+	cw_head(w, 5, (uint64_t)((p->ver != NULL) + p->dup_ver + !p->no_nam + (p->dob != NULL) + 1 +
 				 p->two_groups));
 	if (p->ver)
 		cw_kv(w, "ver", p->ver);
+	if (p->dup_ver)
+		cw_kv(w, "ver", "9.9.9");
 	if (!p->no_nam) {
 		cw_text(w, "nam");
 		cw_head(w, 5, (uint64_t)(3 + !p->no_fnt));
@@ -367,6 +374,8 @@ static void test_claims_and_schema(void)
 	CASE(p.no_iat = true, DC_E_CWT);
 	CASE(p.no_exp = true, DC_E_CWT);
 	CASE(p.iat_text = true, DC_E_CWT);
+	CASE(p.dup_claim = true, DC_E_CWT);
+	CASE(p.dup_ver = true, DC_E_DCC_SCHEMA);
 	CASE(p.no_hcert = true, DC_E_HCERT_MISSING);
 	CASE(p.hcert_not_map = true, DC_E_HCERT_MISSING);
 	CASE(p.ver = NULL, DC_E_DCC_VER);
