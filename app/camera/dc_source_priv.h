@@ -89,6 +89,14 @@ typedef struct {
  * an overlong code that was dropped, 0 otherwise. */
 int dc_src_keys_feed(dc_src_keys *k, unsigned code, int value);
 
+/* V4L2: one captured buffer (V4L2_PIX_FMT_*) to a grey frame. Returns 1
+ * when f points into data (Y-first formats: the buffer is lent out), 0 when
+ * it was converted into grey (w * h bytes: YUYV, MJPEG), -1 with a reason
+ * when the buffer is unusable. Separate from the device for tests. */
+int dc_src_v4l2_frame(uint32_t fourcc, const uint8_t *data, size_t used,
+		      int w, int h, int bpl, uint8_t *grey, dc_frame *f,
+		      char *err, size_t errlen);
+
 /* Milliseconds left until deadline (monotonic), for poll(); -1 = forever. */
 long long dc_src_now_ms(void);
 int dc_src_remaining(long long deadline, int timeout_ms);

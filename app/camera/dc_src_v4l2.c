@@ -106,52 +106,66 @@ static dc_src_status v4l2_next(dc_source *s, dc_frame *f, int timeout_ms)
 		return DC_SRC_AGAIN; /* a damaged frame: the next one will do */
 	}
 
+	int lent = dc_src_v4l2_frame(v->fourcc, data, used, v->w, v->h, v->bpl,
+				     v->grey, f, s->err, sizeof s->err);
+	if (lent == 1) {
+		v->held = (int)b.index;
+		return DC_SRC_OK;
+	}
+	requeue(v, (int)b.index);
+	/* An unusable frame (short, corrupt MJPEG): the next one will do. */
+	return lent == 0 ? DC_SRC_OK : DC_SRC_AGAIN;
+}
+
+int dc_src_v4l2_frame(uint32_t fourcc, const uint8_t *data, size_t used,
+		      int w, int h, int bpl, uint8_t *grey, dc_frame *f,
+		      char *err, size_t errlen)
+{
 	f->kind = DC_FRAME_GREY;
-	f->width = v->w;
-	f->height = v->h;
-	switch (v->fourcc) {
+	f->width = w;
+	f->height = h;
+	switch (fourcc) {
 	case V4L2_PIX_FMT_GREY:
 	case V4L2_PIX_FMT_NV12:
 	case V4L2_PIX_FMT_YUV420:
-		if (used < (size_t)v->bpl * v->h) {
-			requeue(v, (int)b.index);
-			return DC_SRC_AGAIN;
+		if (bpl < w || used < (size_t)bpl * h) {
+			dc_src_seterr(err, errlen, "short camera frame");
+			return -1;
 		}
 		f->y = data;
-		f->stride = v->bpl;
-		v->held = (int)b.index;
-		return DC_SRC_OK;
+		f->stride = bpl;
+		return 1;
 	case V4L2_PIX_FMT_YUYV:
-		if (used < (size_t)v->bpl * v->h) {
-			requeue(v, (int)b.index);
-			return DC_SRC_AGAIN;
+		if (bpl < 2 * w || used < (size_t)bpl * h) {
+			dc_src_seterr(err, errlen, "short camera frame");
+			return -1;
 		}
-		for (int y = 0; y < v->h; y++) {
-			const uint8_t *row = data + (size_t)y * v->bpl;
-			uint8_t *dst = v->grey + (size_t)y * v->w;
-			for (int x = 0; x < v->w; x++)
+		for (int y = 0; y < h; y++) {
+			const uint8_t *row = data + (size_t)y * bpl;
+			uint8_t *dst = grey + (size_t)y * w;
+			for (int x = 0; x < w; x++)
 				dst[x] = row[2 * x];
 		}
 		break;
 	case V4L2_PIX_FMT_MJPEG: {
-		int w = 0, h = 0;
-		char err[160];
-		if (dc_image_jpeg_into(data, used, v->grey, v->w, v->w, v->h,
-				       &w, &h, err, sizeof err) != 0) {
-			requeue(v, (int)b.index);
-			dc_src_seterr(s->err, sizeof s->err, "camera frame: %s",
-				      err);
-			return DC_SRC_AGAIN;
+		int jw = 0, jh = 0;
+		char jerr[160];
+		if (dc_image_jpeg_into(data, used, grey, w, w, h, &jw, &jh, jerr,
+				       sizeof jerr) != 0) {
+			dc_src_seterr(err, errlen, "camera frame: %s", jerr);
+			return -1;
 		}
-		f->width = w;
-		f->height = h;
+		f->width = jw;
+		f->height = jh;
 		break;
 	}
+	default:
+		dc_src_seterr(err, errlen, "unsupported camera format");
+		return -1;
 	}
-	requeue(v, (int)b.index);
-	f->y = v->grey;
-	f->stride = v->w;
-	return DC_SRC_OK;
+	f->y = grey;
+	f->stride = w;
+	return 0;
 }
 
 static void v4l2_wipe(dc_source *s)
