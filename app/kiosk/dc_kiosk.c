@@ -25,6 +25,7 @@ struct dc_kiosk {
 	int64_t wall;
 	bool clock_ok;
 	unsigned scanned, passed, failed, not_valid, not_verifiable, admitted;
+	int64_t day;              /* local day number of the counters */
 	uint64_t gen;
 	dc_screen scr;
 	/* Working buffers sized at start-up: no allocation per scan. */
@@ -41,8 +42,26 @@ bool dc_kiosk_clock_ok(int64_t wall, int64_t build_time, int64_t trust_time)
 	return true;
 }
 
+static int64_t day_of(const dc_kiosk *k, int64_t wall)
+{
+	int64_t t = wall + k->cfg.utc_offset_s;
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
+/* The status line shows today's counts: they restart at local midnight.
+ * The admitted count is the venue's, not the day's: staff reset it. */
+static void roll_day(dc_kiosk *k)
+{
+	int64_t d = day_of(k, k->wall);
+	if (d == k->day)
+		return;
+	k->day = d;
+	k->scanned = k->passed = k->failed = k->not_valid = k->not_verifiable = 0;
+}
+
 static void sync_status(dc_kiosk *k)
 {
+	roll_day(k);
 	dc_screen *s = &k->scr;
 	s->clock_ok = k->clock_ok;
 	s->trust_age_days = -1;
@@ -112,6 +131,7 @@ dc_kiosk *dc_kiosk_new(const dc_kiosk_config *cfg, uint64_t now_ms, int64_t wall
 		return NULL;
 	}
 	k->wall = wall;
+	k->day = day_of(k, wall);
 	k->clock_ok = dc_kiosk_clock_ok(wall, cfg->build_time, cfg->trust_time);
 	k->since_ms = now_ms;
 	go_idle(k, false);
@@ -218,6 +238,7 @@ static void show_result(dc_kiosk *k, uint64_t now_ms, const uint8_t *hash, bool 
 
 	mbedtls_platform_zeroize(s, sizeof *s);
 	s->is_result = true;
+	roll_day(k);
 	k->scanned++;
 
 	if (r->verdict == DC_VERDICT_NOT_A_CREDENTIAL) {
@@ -342,12 +363,13 @@ void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall)
 		dc_seen_expire(k->admitted_seen, now_ms,
 			       (uint64_t)k->cfg.dup_warn_minutes * 60000u);
 	int64_t days = k->scr.trust_age_days;
+	unsigned scanned = k->scr.scanned;
 	if (k->st == ST_IDLE && (status_changed || idle_kind(k) != k->scr.kind)) {
 		go_idle(k, false);
 		return;
 	}
 	sync_status(k);
-	if (status_changed || days != k->scr.trust_age_days)
+	if (status_changed || days != k->scr.trust_age_days || scanned != k->scr.scanned)
 		k->gen++;
 }
 

@@ -57,6 +57,8 @@ typedef struct {
 	uint32_t dup_warn_minutes; /* 0 = no "already admitted" warning */
 	int64_t build_time;        /* unix seconds; the clock cannot be earlier */
 	int64_t trust_time;        /* dc_trust_data_time(); 0 = unknown */
+	int32_t utc_offset_s;      /* local time offset: "today's" counters
+				    * restart at local midnight */
 	const uint8_t *hmac_key;   /* DC_SEEN_KEY_LEN bytes; NULL = random */
 	dc_kiosk_check_fn check;
 	void *check_ctx;

@@ -73,6 +73,16 @@ static int64_t wall_at(const app *a, uint64_t ms)
 	return (int64_t)time(NULL);
 }
 
+/* The local time zone's offset, so that "today" ends at local midnight. */
+static int32_t local_offset(int64_t wall)
+{
+	struct tm tm;
+	time_t t = (time_t)wall;
+	if (!localtime_r(&t, &tm))
+		return 0;
+	return (int32_t)tm.tm_gmtoff;
+}
+
 /* --- pipeline ------------------------------------------------------------ */
 
 static void app_check(void *ctx, const char *const *texts, const size_t *lens, size_t n,
@@ -211,6 +221,7 @@ static int app_setup(app *a, dc_app_opts *o)
 		.dup_warn_minutes = o->cfg.dup_warn_minutes,
 		.build_time = DC_BUILD_EPOCH,
 		.trust_time = dc_trust_data_time(a->trust),
+		.utc_offset_s = local_offset(a->wall0),
 		.check = app_check, .check_ctx = a,
 		.wipe = app_wipe, .wipe_ctx = a,
 	};
@@ -517,35 +528,6 @@ static void next_still(app *a, held_frame *hf)
 	hf->have = st == DC_SRC_OK;
 }
 
-static void present(app *a, SDL_Renderer *r, SDL_Texture **target, int rot)
-{
-	int W, H;
-	SDL_GetRendererOutputSize(r, &W, &H);
-	int w = (rot == 90 || rot == 270) ? H : W, h = (rot == 90 || rot == 270) ? W : H;
-	const dc_screen *s = dc_kiosk_screen(a->kiosk);
-	if (!rot) {
-		dc_ui_render(a->ui, r, w, h, s);
-	} else {
-		int tw = 0, th = 0;
-		if (*target)
-			SDL_QueryTexture(*target, NULL, NULL, &tw, &th);
-		if (!*target || tw != w || th != h) {
-			if (*target)
-				SDL_DestroyTexture(*target);
-			*target = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888,
-						    SDL_TEXTUREACCESS_TARGET, w, h);
-		}
-		SDL_SetRenderTarget(r, *target);
-		dc_ui_render(a->ui, r, w, h, s);
-		SDL_SetRenderTarget(r, NULL);
-		SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
-		SDL_RenderClear(r);
-		SDL_Rect dst = { (W - w) / 2, (H - h) / 2, w, h };
-		SDL_RenderCopyEx(r, *target, NULL, &dst, rot, NULL, SDL_FLIP_NONE);
-	}
-	SDL_RenderPresent(r);
-}
-
 static void screenshot(app *a, int w, int h)
 {
 	dc_canvas cv;
@@ -696,7 +678,7 @@ static int run_window(app *a)
 			}
 			last_gen = dc_kiosk_generation(a->kiosk);
 			last_kind = s->kind;
-			present(a, r, &target, rot);
+			dc_ui_present(a->ui, r, dc_kiosk_screen(a->kiosk), rot, &target);
 			dirty = false;
 		}
 	}

@@ -610,6 +610,43 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 	return 0;
 }
 
+int dc_ui_present(dc_ui *ui, SDL_Renderer *r, const dc_screen *s, int rotation,
+		  SDL_Texture **target)
+{
+	int W, H, rc;
+	if (SDL_GetRendererOutputSize(r, &W, &H) != 0)
+		return -1;
+	bool turned = rotation == 90 || rotation == 270;
+	int w = turned ? H : W, h = turned ? W : H;
+	if (rotation != 90 && rotation != 180 && rotation != 270) {
+		rc = dc_ui_render(ui, r, w, h, s);
+	} else {
+		int tw = 0, th = 0;
+		if (*target)
+			SDL_QueryTexture(*target, NULL, NULL, &tw, &th);
+		if (!*target || tw != w || th != h) {
+			if (*target)
+				SDL_DestroyTexture(*target);
+			*target = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888,
+						    SDL_TEXTUREACCESS_TARGET, w, h);
+			if (!*target)
+				return -1;
+		}
+		if (SDL_SetRenderTarget(r, *target) != 0)
+			return -1;
+		rc = dc_ui_render(ui, r, w, h, s);
+		SDL_SetRenderTarget(r, NULL);
+		SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
+		SDL_RenderClear(r);
+		/* centred, so that turning it by 90 degrees fills W x H */
+		SDL_Rect dst = { (W - w) / 2, (H - h) / 2, w, h };
+		if (SDL_RenderCopyEx(r, *target, NULL, &dst, rotation, NULL, SDL_FLIP_NONE) != 0)
+			rc = -1;
+	}
+	SDL_RenderPresent(r);
+	return rc;
+}
+
 /* --- canvas ------------------------------------------------------------ */
 
 int dc_canvas_open(dc_canvas *c, int w, int h)

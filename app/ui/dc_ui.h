@@ -55,6 +55,13 @@ void dc_ui_free(dc_ui *ui); /* NULL is safe */
  * error (message in SDL_GetError). */
 int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s);
 
+/* Draws s on a window's renderer and presents it. rotation 90 or 270
+ * turns a landscape panel into a portrait screen (and 180 flips it): the
+ * screen is laid out for the rotated size in *target (created and resized
+ * as needed; the caller destroys it) and copied rotated. 0 or -1. */
+int dc_ui_present(dc_ui *ui, SDL_Renderer *r, const dc_screen *s, int rotation,
+		  SDL_Texture **target);
+
 /* What the last render drew, for tests and layout checks. */
 size_t dc_ui_boxes(const dc_ui *ui, const dc_ui_box **boxes);
 

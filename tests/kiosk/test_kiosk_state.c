@@ -279,6 +279,30 @@ static void test_clock_not_set(void)
 	CHECK(dc_kiosk_clock_ok(101, 50, 101));
 }
 
+static void test_day_rollover(void)
+{
+	/* UTC+2: local midnight is 22:00 UTC. WALL is 2027-01-15 08:00 UTC. */
+	dc_kiosk_config c = { .utc_offset_s = 7200, .hmac_key = KEY, .check = fake_check };
+	int64_t midnight = (WALL + 7200) / 86400 * 86400 + 86400 - 7200;
+	dc_kiosk *k = dc_kiosk_new(&c, 0, WALL);
+	const dc_screen *s = dc_kiosk_screen(k);
+	size_t len = 8;
+	const char *t = "PASS:One", *f = "FAIL:Two";
+	dc_kiosk_credential(k, 1000, midnight - 60, &t, &len, 1);
+	dc_kiosk_credential(k, 2000, midnight - 59, &f, &len, 1);
+	CHECK_EQ_INT(s->scanned, 2);
+	dc_kiosk_tick(k, 10000, midnight - 1);
+	CHECK_EQ_INT(s->scanned, 2);
+	uint64_t g = dc_kiosk_generation(k);
+	dc_kiosk_tick(k, 11000, midnight);
+	CHECK_EQ_INT(s->scanned, 0);
+	CHECK_EQ_INT(s->passed, 0);
+	CHECK_EQ_INT(s->failed, 0);
+	CHECK_EQ_INT(s->admitted, 1); /* the venue's count is not the day's */
+	CHECK(dc_kiosk_generation(k) != g);
+	dc_kiosk_free(k);
+}
+
 static void test_seen_hash(void)
 {
 	dc_seen *a = dc_seen_new(4, KEY), *r1 = dc_seen_new(4, NULL), *r2 = dc_seen_new(4, NULL);
@@ -325,5 +349,6 @@ int main(void)
 	test_capacity();
 	test_clock_not_set();
 	test_seen_hash();
+	test_day_rollover();
 	return dc_test_done();
 }

@@ -95,6 +95,54 @@ static void check_window(dc_ui *ui, int w, int h)
 	SDL_DestroyWindow(win);
 }
 
+static SDL_Color read_px(SDL_Renderer *r, int x, int y)
+{
+	uint32_t px = 0;
+	SDL_Rect one = { x, y, 1, 1 };
+	SDL_Color c = { 0, 0, 0, 255 };
+	SDL_RenderReadPixels(r, &one, SDL_PIXELFORMAT_ARGB8888, &px, 4);
+	c.r = (uint8_t)(px >> 16);
+	c.g = (uint8_t)(px >> 8);
+	c.b = (uint8_t)px;
+	return c;
+}
+
+/* A landscape 800x480 panel mounted upright: display_rotation 90 lays the
+ * screen out as 480x800 portrait and turns it, so the banner (the top of
+ * the portrait screen) is on the right edge of the panel and the status
+ * line on the left. */
+static void check_rotation(dc_ui *ui)
+{
+	SDL_Window *win = SDL_CreateWindow("doorcheck rotated", 0, 0, 800, 480, SDL_WINDOW_SHOWN);
+	SDL_Renderer *r = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE) : NULL;
+	SDL_Texture *target = NULL;
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	dc_screen s;
+	dc_sample_screen(DC_SCREEN_PASS, &s);
+	SDL_Color green = dc_ui_colour(DC_SCREEN_PASS), dark = { 34, 34, 34, 255 };
+	for (int rot = 90; rot <= 270; rot += 180) {
+		/* The software renderer keeps its surface after presenting, so
+		 * what dc_ui_present drew can be read back. */
+		CHECK(dc_ui_present(ui, r, &s, rot, &target) == 0);
+		const dc_ui_box *b;
+		size_t n = dc_ui_boxes(ui, &b);
+		CHECK(n > 0 && b[0].rect.w == 480); /* the banner: laid out 480 wide */
+		SDL_Color right = read_px(r, 795, 240), left = read_px(r, 4, 240);
+		if (rot == 90) {
+			CHECK_MSG(near(right, green), "rot 90: right edge %d,%d,%d", right.r, right.g, right.b);
+			CHECK_MSG(near(left, dark), "rot 90: left edge %d,%d,%d", left.r, left.g, left.b);
+		} else {
+			CHECK_MSG(near(left, green), "rot 270: left edge %d,%d,%d", left.r, left.g, left.b);
+			CHECK_MSG(near(right, dark), "rot 270: right edge %d,%d,%d", right.r, right.g, right.b);
+		}
+	}
+	SDL_DestroyTexture(target);
+	SDL_DestroyRenderer(r);
+	SDL_DestroyWindow(win);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -125,6 +173,7 @@ int main(int argc, char **argv)
 	if (ui) {
 		check_window(ui, 800, 480);
 		check_window(ui, 1920, 1080);
+		check_rotation(ui);
 		dc_ui_free(ui);
 	}
 	SDL_Quit();
