@@ -111,7 +111,15 @@ int main(int argc, char **argv)
 		free(c);
 	}
 
-	CHECK_EQ_INT(run_mint("es256", "es256", "all", "protected", iat, exp), 0);
+	int rc = run_mint("es256", "es256", "all", "protected", iat, exp);
+	if (rc == 127) {
+		/* e.g. a cross build whose test runner cannot start the tool */
+		printf("cannot run %s: skipped\n", mint);
+		dc_trust_free(trust);
+		rmdir(dir);
+		return 77;
+	}
+	CHECK_EQ_INT(rc, 0);
 	CHECK_EQ_INT(run_mint("ps256", "ps256", "all", "protected", iat, exp), 0);
 	const char *kinds[] = {"vaccination", "test", "recovery"};
 	const dc_event_kind ek[] = {DC_EVENT_VACCINATION, DC_EVENT_TEST, DC_EVENT_RECOVERY};
