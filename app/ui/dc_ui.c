@@ -341,31 +341,41 @@ static int text_wrap(dc_ui *ui, SDL_Renderer *r, const char *s, int px, int x, i
 	TTF_Font *f = font(ui, px);
 	while (*s && max_lines-- > 0) {
 		size_t n = strlen(s), take = n;
+		bool shrink = max_lines == 0; /* the last line may shrink before it is cut */
 		if (n >= sizeof line)
 			take = n = sizeof line - 1;
 		int tw = 0, th = 0;
 		memcpy(line, s, take);
 		line[take] = 0;
 		if (max_lines > 0 && TTF_SizeUTF8(f, line, &tw, &th) == 0 && tw > w) {
-			/* longest prefix ending at a space that fits */
+			/* longest prefix that fits, ending before a space or
+			 * after a hyphen ("Oberhollenzer-" / "Wittgenstein") */
 			size_t best = 0;
 			for (size_t i = 1; i < n; i++) {
-				if (s[i] != ' ')
+				size_t cut = s[i] == ' ' ? i : s[i - 1] == '-' ? i : 0;
+				if (!cut)
 					continue;
-				memcpy(line, s, i);
-				line[i] = 0;
+				memcpy(line, s, cut);
+				line[cut] = 0;
 				if (TTF_SizeUTF8(f, line, &tw, &th) == 0 && tw <= w)
-					best = i;
+					best = cut;
 				else
 					break;
+			}
+			if (!best) {
+				/* one word wider than the line: break after its
+				 * first hyphen if it has one, and shrink */
+				for (size_t i = 1; i < n && !best; i++)
+					if (s[i - 1] == '-' && s[i] != ' ')
+						best = i;
+				shrink = true;
 			}
 			if (best)
 				take = best;
 			memcpy(line, s, take);
 			line[take] = 0;
 		}
-		/* The last line may shrink before it is cut. */
-		used += text_line(ui, r, line, px, max_lines == 0 ? px * 7 / 10 : px, x, y + used, w,
+		used += text_line(ui, r, line, px, shrink ? px / 2 : px, x, y + used, w,
 				  align, col, role);
 		s += take;
 		while (*s == ' ')
@@ -461,10 +471,11 @@ typedef struct {
 	SDL_Color col;
 	dc_ui_box_role role;
 	bool highlight;    /* drawn on a yellow band (warning) */
+	bool keep;         /* reason / warning: shrunk after the other lines */
 } item;
 
 static int draw_items(dc_ui *ui, SDL_Renderer *r, layout *L, item *it, int n, int align,
-		      bool draw, int primary_pct, int other_pct)
+		      bool draw, const int pct[3])
 {
 	int y = L->body.y + L->pad / 2, x = L->pad, w = L->w - 2 * L->pad;
 	ui->measuring = !draw;
@@ -472,7 +483,7 @@ static int draw_items(dc_ui *ui, SDL_Renderer *r, layout *L, item *it, int n, in
 		if (!it[i].text || !it[i].text[0])
 			continue;
 		bool primary = it[i].role == DC_UI_BOX_NAME || it[i].role == DC_UI_BOX_DOB;
-		int px = it[i].px * (primary ? primary_pct : other_pct) / 100;
+		int px = it[i].px * pct[primary ? 2 : it[i].keep ? 1 : 0] / 100;
 		if (px < 9)
 			px = 9;
 		int gap = px / 5;
@@ -500,17 +511,22 @@ static int draw_items(dc_ui *ui, SDL_Renderer *r, layout *L, item *it, int n, in
 
 static void layout_body(dc_ui *ui, SDL_Renderer *r, layout *L, item *it, int n, int align)
 {
-	int p = 100, o = 100;
 	/* Shrink the column until it fits the body height: the secondary
-	 * lines first, the name and birth date (compared with an ID) last. */
-	while (o > 60 && draw_items(ui, r, L, it, n, align, false, p, o) > L->body.h)
-		o -= 5;
-	while (p > 40 && draw_items(ui, r, L, it, n, align, false, p, o) > L->body.h) {
-		p -= 5;
-		if (o > 45)
-			o -= 3;
+	 * lines first, then the reason and warning, the name and birth date
+	 * (compared with an ID) last. pct[]: secondary, reason, name. */
+	int pct[3] = { 100, 100, 100 };
+#define TOO_TALL() (draw_items(ui, r, L, it, n, align, false, pct) > L->body.h)
+	while (pct[0] > 55 && TOO_TALL())
+		pct[0] -= 5;
+	while (pct[1] > 75 && TOO_TALL())
+		pct[1] -= 5;
+	while (pct[2] > 40 && TOO_TALL()) {
+		pct[2] -= 5;
+		pct[1] = pct[1] > 48 ? pct[1] - 3 : pct[1];
+		pct[0] = pct[0] > 40 ? pct[0] - 3 : pct[0];
 	}
-	draw_items(ui, r, L, it, n, align, true, p, o);
+#undef TOO_TALL
+	draw_items(ui, r, L, it, n, align, true, pct);
 }
 
 int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
@@ -543,32 +559,34 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 	case DC_SCREEN_PASS:
 	case DC_SCREEN_FAIL:
 		/* A long name wraps rather than shrinks: it is what staff compare. */
-		it[n++] = (item){ s->name, U * 13 / 100, L.portrait ? 3 : 2, INK,
-				  DC_UI_BOX_NAME, false };
+		/* Portrait has the height to spare: bigger name and date. */
+		it[n++] = (item){ s->name, U * (L.portrait ? 16 : 13) / 100, L.portrait ? 3 : 2,
+				  INK, DC_UI_BOX_NAME, false, false };
 		if (s->birth_date[0]) {
 			FMT(ui->scratch, "Born %s", s->birth_date);
-			it[n++] = (item){ ui->scratch, U * 11 / 100, 1, INK, DC_UI_BOX_DOB, false };
+			it[n++] = (item){ ui->scratch, U * (L.portrait ? 13 : 11) / 100, 1, INK,
+					  DC_UI_BOX_DOB, false, false };
 		}
-		it[n++] = (item){ s->warning, U * 7 / 100, 1, INK, DC_UI_BOX_WARNING, true };
+		it[n++] = (item){ s->warning, U * 7 / 100, 1, INK, DC_UI_BOX_WARNING, true, true };
 		it[n++] = (item){ s->reason, U * 6 / 100, 2, s->kind == DC_SCREEN_FAIL
-				  ? dc_ui_colour(s->kind) : INK, DC_UI_BOX_TEXT, false };
-		it[n++] = (item){ s->summary[0], U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false };
-		it[n++] = (item){ s->summary[1], U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false };
-		it[n++] = (item){ s->issuer, U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false };
+				  ? dc_ui_colour(s->kind) : INK, DC_UI_BOX_TEXT, false, true };
+		it[n++] = (item){ s->summary[0], U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false, false };
+		it[n++] = (item){ s->summary[1], U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false, false };
+		it[n++] = (item){ s->issuer, U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false, false };
 		layout_body(ui, r, &L, it, n, LEFT);
 		break;
 	case DC_SCREEN_SCANNING:
 		it[n++] = (item){ "Hold the QR code up to the camera", U * 8 / 100, 2, INK,
-				  DC_UI_BOX_TEXT, false };
+				  DC_UI_BOX_TEXT, false, false };
 		it[n++] = (item){ "Then compare the name and date of birth with a photo ID",
-				  U * 5 / 100, 2, GREY, DC_UI_BOX_TEXT, false };
+				  U * 5 / 100, 2, GREY, DC_UI_BOX_TEXT, false, false };
 		layout_body(ui, r, &L, it, n, CENTRE);
 		break;
 	case DC_SCREEN_CHUNKS: {
 		FMT(prog, "%d of %d scanned", s->chunks_have, s->chunks_total);
-		it[n++] = (item){ prog, U * 13 / 100, 1, INK, DC_UI_BOX_TEXT, false };
+		it[n++] = (item){ prog, U * 13 / 100, 1, INK, DC_UI_BOX_TEXT, false, false };
 		it[n++] = (item){ "This card has several codes: show the next one",
-				  U * 6 / 100, 2, GREY, DC_UI_BOX_TEXT, false };
+				  U * 6 / 100, 2, GREY, DC_UI_BOX_TEXT, false, false };
 		layout_body(ui, r, &L, it, n, CENTRE);
 		/* one dot per part, filled when scanned */
 		int total = s->chunks_total > 0 && s->chunks_total <= 16 ? s->chunks_total : 0;
@@ -599,8 +617,8 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 			FMT(extra, "%u of %u admitted", s->admitted, s->capacity);
 			hint = extra;
 		}
-		it[n++] = (item){ s->reason, U * 8 / 100, 3, INK, DC_UI_BOX_TEXT, false };
-		it[n++] = (item){ hint, U * 6 / 100, 2, GREY, DC_UI_BOX_TEXT, false };
+		it[n++] = (item){ s->reason, U * 8 / 100, 3, INK, DC_UI_BOX_TEXT, false, false };
+		it[n++] = (item){ hint, U * 6 / 100, 2, GREY, DC_UI_BOX_TEXT, false, false };
 		layout_body(ui, r, &L, it, n, LEFT);
 		break;
 	}
