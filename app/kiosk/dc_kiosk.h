@@ -84,7 +84,8 @@ void dc_kiosk_progress(dc_kiosk *k, uint64_t now_ms, int have, int total);
  * clock. Call it every frame (or at least every 100 ms). */
 void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall);
 
-/* Staff keys: people left (-n) or were let in by hand (+n); reset to 0. */
+/* Staff keys: delta < 0: people left; delta > 0: people let in by hand;
+ * delta == 0: reset the admitted count to 0. */
 void dc_kiosk_adjust_admitted(dc_kiosk *k, int delta);
 
 /* Ends the current result now (staff pressed a key). */

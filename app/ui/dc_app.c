@@ -608,7 +608,7 @@ static int run_window(app *a)
 
 	dc_screen_kind last_kind = dc_kiosk_screen(a->kiosk)->kind;
 	uint64_t last_gen = 0, last_scan = 0;
-	bool dirty = true, quit = false;
+	bool dirty = true, quit = false, src_done = false;
 	while (!quit) {
 		uint64_t t = mono_ms();
 		SDL_Event ev;
@@ -664,6 +664,7 @@ static int run_window(app *a)
 				feed_texts(a, t, NULL, NULL, 0);
 			if (st == DC_SRC_END || st == DC_SRC_NO_DEVICE || st == DC_SRC_IO)
 				SDL_Delay(FRAME_MS);
+			src_done = st == DC_SRC_END;
 		} else {
 			feed_texts(a, t, NULL, NULL, 0);
 			SDL_Delay(FRAME_MS);
@@ -681,6 +682,10 @@ static int run_window(app *a)
 			dc_ui_present(a->ui, r, dc_kiosk_screen(a->kiosk), rot, &target);
 			dirty = false;
 		}
+		/* The simulator reading codes from a file or a pipe stops when
+		 * they run out and the last result has ended. */
+		if (src_done && o->sim && !s->is_result && s->kind != DC_SCREEN_CHUNKS)
+			quit = true;
 	}
 	rc = 0;
 out:
