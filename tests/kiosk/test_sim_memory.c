@@ -152,6 +152,15 @@ int main(int argc, char **argv)
 	run_card("vaccinated.png", "pass", &names);
 	run_card("vaccinated.txt", "pass", &names);
 
+	static const char *const partial[] = { "partial" };
+	CHECK(dc_demo_needles(P.cards, P.trust, partial, 1, &nd) == 0);
+	names.n = 0;
+	for (size_t i = 0; i < nd.n; i++)
+		if (strlen(nd.s[i]) < 40 && !strstr(nd.s[i], "shc"))
+			dc_needle_add(&names, nd.s[i], strlen(nd.s[i]));
+	CHECK_EQ_INT(names.n, 2);
+	run_card("partial.png", "fail", &names); /* FAIL shows the holder too */
+
 	CHECK(dc_demo_needles(P.cards, P.trust, multi, 1, &nd) == 0);
 	names.n = 0;
 	for (size_t i = 0; i < nd.n; i++)

@@ -1,6 +1,7 @@
 /*
  * 1000 scans of the demo cards through doorcheck-sim (headless, rendering
- * every screen in memory) under `strace -f -e trace=%file,write`:
+ * every screen in memory) under `strace -f -e trace=%file,write` (plus
+ * writev, pwrite64, pwritev, sendto, sendmsg):
  *  - no file is opened for writing or created, renamed, removed...;
  *  - nothing written (stdout, stderr, anything) holds personal data: the
  *    demo holders' names and birth dates, or pieces of the QR texts.
@@ -84,7 +85,8 @@ int main(int argc, char **argv)
 		/* LeakSanitizer cannot run under ptrace: leaks are checked by
 		 * the other simulator tests. */
 		"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 "
-		"strace -f -qq -xx -s 65536 -e trace=%%file,write -o '%s' "
+		"strace -f -qq -xx -s 65536 "
+		"-e trace=%%file,write,writev,pwrite64,pwritev,sendto,sendmsg -o '%s' "
 		"'%s' --headless --scans 1000 --trust '%s'", logpath, P.sim, P.trust);
 	for (size_t i = 0; i < sizeof stems / sizeof stems[0]; i++)
 		if (strcmp(stems[i], "multi")) /* multi: one PNG per part, below */
