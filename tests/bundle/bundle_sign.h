@@ -91,9 +91,15 @@ static inline char *bs_entry(const char *name, const char *data, const char *has
 {
 	char hex[65];
 	char *b64 = bs_b64(data, strlen(data));
+	if (!b64)
+		return NULL;
 	bs_hex(hash_of, strlen(hash_of), hex);
 	size_t cap = strlen(name) + strlen(b64) + 128;
 	char *o = malloc(cap);
+	if (!o) {
+		free(b64);
+		return NULL;
+	}
 	snprintf(o, cap, "{\"name\":\"%s\",\"sha256\":\"%s\",\"data\":\"%s\"}", name, hex, b64);
 	free(b64);
 	return o;

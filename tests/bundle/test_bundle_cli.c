@@ -177,8 +177,13 @@ static void entry_bundle(const char *dir, int version, const char *name, const c
 			 const char *hash_of)
 {
 	char *e = bs_entry(name, data, hash_of);
-	size_t cap = strlen(e) + 256;
-	char *json = malloc(cap);
+	size_t cap = e ? strlen(e) + 256 : 0;
+	char *json = e ? malloc(cap) : NULL;
+	CHECK(json != NULL);
+	if (!json) {
+		free(e);
+		return;
+	}
 	snprintf(json, cap, "{\"format\":\"doorcheck-trust-bundle\",\"version\":%d,"
 		 "\"created\":\"2026-01-01T00:00:00Z\",\"files\":[%s]}", version, e);
 	signed_bundle(dir, json, key("operator.key.pem"));

@@ -30,8 +30,11 @@ static dc_err open_signed(const char *json, size_t len, dc_bundle **b)
  * `files`, signed and opened; returns the reason. */
 static dc_err try_doc(const char *head, const char *files)
 {
-	char *doc = malloc(strlen(head) + strlen(files) + 64);
-	sprintf(doc, "{%s,\"files\":[%s]}", head, files);
+	size_t cap = strlen(head) + strlen(files) + 64;
+	char *doc = malloc(cap);
+	if (!doc)
+		return DC_E_NOMEM;
+	snprintf(doc, cap, "{%s,\"files\":[%s]}", head, files);
 	dc_bundle *b = (dc_bundle *)1;
 	dc_err e = open_signed(doc, strlen(doc), &b);
 	CHECK(e == DC_OK ? b != NULL : b == NULL);
@@ -45,6 +48,8 @@ static dc_err try_doc(const char *head, const char *files)
 static dc_err try_entry(const char *name, const char *data, const char *hash_of)
 {
 	char *e1 = bs_entry(name, data, hash_of);
+	if (!e1)
+		return DC_E_NOMEM;
 	dc_err e = try_doc(HEAD, e1);
 	free(e1);
 	return e;
@@ -193,6 +198,12 @@ static void test_malformed(void)
 	const char *ok = "{\"x\":1}";
 	char *e1 = bs_entry("a.issuer.json", ok, ok);
 	char *e2 = bs_entry("b.dsc.pem", "pem", "pem");
+	CHECK(e1 && e2);
+	if (!e1 || !e2) {
+		free(e1);
+		free(e2);
+		return;
+	}
 
 	CHECK_EQ_INT(try_doc(HEAD, e1), DC_OK);
 
@@ -287,12 +298,16 @@ static void test_malformed(void)
 
 	/* 64 files open, 65 do not. */
 	size_t cap = 66 * 200;
-	char *list = malloc(cap);
-	list[0] = 0;
+	char *list = calloc(1, cap);
+	CHECK(list != NULL);
+	if (!list)
+		return;
 	for (int i = 0; i < 65; i++) {
 		char nm[32];
 		snprintf(nm, sizeof nm, "f%02d.dsc.pem", i);
 		char *en = bs_entry(nm, "x", "x");
+		if (!en)
+			break;
 		if (i == 64)
 			CHECK_EQ_INT(try_doc(HEAD, list), DC_OK);
 		snprintf(list + strlen(list), cap - strlen(list), "%s%s", i ? "," : "", en);
