@@ -608,6 +608,7 @@ static int run_window(app *a)
 
 	dc_screen_kind last_kind = dc_kiosk_screen(a->kiosk)->kind;
 	uint64_t last_gen = 0, last_scan = 0;
+	unsigned last_scanned = dc_kiosk_screen(a->kiosk)->scanned;
 	bool dirty = true, quit = false, src_done = false;
 	while (!quit) {
 		uint64_t t = mono_ms();
@@ -671,8 +672,10 @@ static int run_window(app *a)
 		}
 		const dc_screen *s = dc_kiosk_screen(a->kiosk);
 		if (dirty || dc_kiosk_generation(a->kiosk) != last_gen) {
-			if (s->is_result && (s->kind != last_kind || dc_kiosk_generation(a->kiosk) != last_gen))
+			/* a new result counts one more scan: beep once for it */
+			if (s->is_result && s->scanned != last_scanned)
 				dc_tone_play(a->tone, s->kind);
+			last_scanned = s->scanned;
 			if (o->sim && !o->quiet && s->kind != last_kind) {
 				printf("screen: %s\n", dc_screen_name(s->kind));
 				fflush(stdout);
@@ -897,6 +900,8 @@ int dc_app_args(dc_app_opts *o, int argc, char **argv, bool sim)
 			return -1;
 		}
 	}
+	if (o->render_dir)
+		o->headless = true; /* --render DIR implies --headless */
 	if (o->demo && setup_demo(o) != 0)
 		return -1;
 	/* Simulator inputs in a window: one picture, or a folder to step. */
