@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -624,7 +625,7 @@ static int cmd_install(int argc, char **argv)
 	dc_trust *t = NULL;
 	bool made = false;
 	struct stat st;
-	int rc = EXIT_USAGE;
+	int rc = EXIT_USAGE, lock_fd = -1;
 
 	target[0] = 0;
 	for (int i = 2; i < argc; i++) {
@@ -651,6 +652,22 @@ static int cmd_install(int argc, char **argv)
 	if ((rc = open_bundle(bdir, pin, &b)) != 0)
 		goto out;
 	rc = EXIT_USAGE;
+
+	snprintf(parent, sizeof parent, "%s", target);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		snprintf(parent, sizeof parent, ".");
+	else if (slash == parent)
+		parent[1] = 0;
+	else
+		*slash = 0;
+	/* Two installs at once must not both pass the version check: hold a
+	 * lock on the parent folder from the check to the swap. */
+	lock_fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock_fd < 0 || flock(lock_fd, LOCK_EX) != 0) {
+		fail_io("cannot lock %s: %s", parent, strerror(errno));
+		goto out;
+	}
 
 	bool exists = stat(target, &st) == 0;
 	if (!exists && errno != ENOENT) {
@@ -701,15 +718,7 @@ static int cmd_install(int argc, char **argv)
 		goto out;
 	}
 	made = false;
-	snprintf(parent, sizeof parent, "%s", target);
-	char *slash = strrchr(parent, '/');
-	if (!slash)
-		snprintf(parent, sizeof parent, ".");
-	else if (slash == parent)
-		parent[1] = 0;
-	else
-		*slash = 0;
-	fsync_path(parent, O_RDONLY | O_DIRECTORY);
+	fsync(lock_fd); /* the parent folder: makes the renames durable */
 	if (old[0] && rm_tree(old) != 0)
 		fprintf(stderr, "%s: warning: installed, but could not remove the old folder %s: %s\n",
 			prog, old, strerror(errno));
@@ -719,6 +728,8 @@ static int cmd_install(int argc, char **argv)
 out:
 	if (made)
 		rm_tree(fresh);
+	if (lock_fd >= 0)
+		close(lock_fd); /* releases the lock */
 	dc_trust_free(t);
 	dc_bundle_free(b);
 	return rc;

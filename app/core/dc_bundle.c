@@ -220,9 +220,14 @@ dc_err dc_bundle_parse_unsigned(const uint8_t *json, size_t len, dc_bundle **out
 		return DC_E_BUNDLE_FORMAT;
 	if (len > DC_BUNDLE_MAX_JSON)
 		return DC_E_BUNDLE_TOO_LARGE;
-	root = cJSON_ParseWithLength((const char *)json, len);
-	if (!root || !cJSON_IsObject(root) || !members_ok(root))
+	const char *end = NULL;
+	root = cJSON_ParseWithLengthOpts((const char *)json, len, &end, 0);
+	if (!root || !cJSON_IsObject(root) || !members_ok(root) || !end)
 		goto out;
+	/* cJSON stops after the object; only whitespace may follow it. */
+	for (size_t i = (size_t)(end - (const char *)json); i < len; i++)
+		if (json[i] != ' ' && json[i] != '\n' && json[i] != '\r' && json[i] != '\t')
+			goto out;
 	const char *format = member_str(root, "format");
 	if (!format || strcmp(format, DC_BUNDLE_FORMAT) != 0)
 		goto out;

@@ -243,6 +243,17 @@ static void test_malformed(void)
 	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
 		CHECK_MSG(open_signed(docs[i], strlen(docs[i]), &b) == DC_E_BUNDLE_FORMAT, "%s", docs[i]);
 	CHECK(b == NULL);
+	char *trail = malloc(strlen(e1) + 256);
+	if (trail) {
+		sprintf(trail, "{" HEAD ",\"files\":[%s]}\n \t", e1);
+		CHECK_EQ_INT(open_signed(trail, strlen(trail), &b), DC_OK);
+		dc_bundle_free(b);
+		strcat(trail, "x");
+		CHECK_EQ_INT(open_signed(trail, strlen(trail), &b), DC_E_BUNDLE_FORMAT);
+		sprintf(trail, "{" HEAD ",\"files\":[%s]}{}", e1);
+		CHECK_EQ_INT(open_signed(trail, strlen(trail), &b), DC_E_BUNDLE_FORMAT);
+		free(trail);
+	}
 
 	/* files */
 	CHECK_EQ_INT(try_entry("../x", ok, ok), DC_E_BUNDLE_FILE_NAME);
