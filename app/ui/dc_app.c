@@ -467,9 +467,14 @@ static int run_headless(app *a)
 			break; /* nothing scannable: do not loop forever */
 	} while (dc_kiosk_screen(a->kiosk)->scanned < target);
 	const dc_screen *s = dc_kiosk_screen(a->kiosk);
-	if (!a->o->quiet)
+	if (!a->o->quiet) {
 		printf("scanned %u: %u pass, %u fail, %u not valid, %u not verifiable\n",
 		       s->scanned, s->passed, s->failed, s->not_valid, s->not_verifiable);
+		char *where = a->o->render_dir ? realpath(a->o->render_dir, NULL) : NULL;
+		if (where)
+			printf("%u screens rendered into %s\n", a->png_seq, where);
+		free(where);
+	}
 	rc = 0;
 out:
 	dc_canvas_close(&cv);
