@@ -303,6 +303,65 @@ static void test_day_rollover(void)
 	dc_kiosk_free(k);
 }
 
+/* Random events on a fake clock; invariants checked after every one. */
+static void test_random_events(void)
+{
+	static const char *const codes[] = {
+		"PASS:Ada Lovelace", "PASS:Grace Hopper", "FAIL:Alan Turing", "BAD:x",
+		"https://example.org/", "PASS:Katherine Johnson",
+	};
+	uint32_t seed = 12345;
+	dc_kiosk *k = mk(3, 5, 0);
+	const dc_screen *s = dc_kiosk_screen(k);
+	uint64_t t = 0, result_start = 0;
+	int bad = 0;
+	for (int i = 0; i < 20000 && bad < 5; i++) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned r = (seed >> 16) % 100;
+		t += (seed >> 8) % 700;
+		int64_t wall = WALL + (int64_t)(t / 1000);
+		unsigned scanned_before = s->scanned;
+		if (r < 40) {
+			const char *c = codes[(seed >> 4) % 6];
+			size_t len = strlen(c);
+			dc_kiosk_credential(k, t, wall, &c, &len, 1);
+		} else if (r < 50) {
+			dc_kiosk_progress(k, t, 1 + (int)((seed >> 3) % 3), 3);
+		} else if (r < 53) {
+			dc_kiosk_adjust_admitted(k, -1);
+		} else if (r < 55) {
+			dc_kiosk_dismiss(k, t, wall);
+		} else {
+			dc_kiosk_tick(k, t, wall);
+		}
+		if (s->scanned != scanned_before) /* a new result is shown from now */
+			result_start = t;
+		int ok = 1;
+		ok &= s->scanned == s->passed + s->failed + s->not_valid + s->not_verifiable;
+		ok &= s->admitted <= 3;
+		if (!s->is_result)
+			ok &= !s->name[0] && !s->birth_date[0] && !s->summary[0][0] && !s->warning[0];
+		if (s->kind == DC_SCREEN_NOT_VALID || s->kind == DC_SCREEN_NOT_VERIFIABLE ||
+		    s->kind == DC_SCREEN_CAPACITY)
+			ok &= !s->name[0];
+		if (s->kind == DC_SCREEN_CHUNKS)
+			ok &= s->chunks_have >= 1 && s->chunks_have <= s->chunks_total;
+		if (s->kind == DC_SCREEN_PASS || s->kind == DC_SCREEN_FAIL)
+			ok &= s->name[0] != 0 && s->is_result;
+		/* after a tick, no result is older than result_ms */
+		if (r >= 55 && s->is_result)
+			ok &= t - result_start < 3000 + 700;
+		if (!ok) {
+			bad++;
+			fprintf(stderr, "invariant broken at event %d (r=%u kind=%s)\n", i, r,
+				dc_screen_name(s->kind));
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK(s->scanned > 1000);
+	dc_kiosk_free(k);
+}
+
 static void test_seen_hash(void)
 {
 	dc_seen *a = dc_seen_new(4, KEY), *r1 = dc_seen_new(4, NULL), *r2 = dc_seen_new(4, NULL);
@@ -350,5 +409,6 @@ int main(void)
 	test_clock_not_set();
 	test_seen_hash();
 	test_day_rollover();
+	test_random_events();
 	return dc_test_done();
 }
