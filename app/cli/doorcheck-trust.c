@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,9 +181,14 @@ static int open_bundle(const char *bundle_dir, const char *pin_path, dc_bundle *
 		return fail_io("path too long: %s%s", bundle_dir, NULL);
 	if (read_pin(pin_path, &pin, &pl))
 		goto out;
-	/* One byte over the limit, so an oversized bundle is refused for its
-	 * size rather than reported as unreadable. */
-	if (dc_read_file(jpath, DC_BUNDLE_MAX_JSON + 1, &json, &jl, err, sizeof err)) {
+	/* An oversized bundle is refused for its size, not reported as
+	 * unreadable. */
+	struct stat st;
+	if (stat(jpath, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > DC_BUNDLE_MAX_JSON) {
+		rc = refuse(DC_E_BUNDLE_TOO_LARGE, BUNDLE_JSON);
+		goto out;
+	}
+	if (dc_read_file(jpath, DC_BUNDLE_MAX_JSON, &json, &jl, err, sizeof err)) {
 		fail_io("%s%s", err, NULL);
 		goto out;
 	}

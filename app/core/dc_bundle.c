@@ -187,8 +187,10 @@ static dc_err parse_file(const cJSON *entry, struct bfile *f)
 	if (!parse_hex32(hex, want))
 		return DC_E_BUNDLE_FORMAT;
 	size_t dlen = strlen(data);
-	if (!b64_text_ok(data, dlen) || dlen / 4 * 3 > (size_t)DC_TRUST_MAX_FILE + 2)
+	if (!b64_text_ok(data, dlen))
 		return DC_E_BUNDLE_FORMAT;
+	if (dlen / 4 * 3 > (size_t)DC_TRUST_MAX_FILE + 2)
+		return DC_E_BUNDLE_TOO_LARGE;
 	size_t cap = dlen / 4 * 3, olen = 0;
 	f->data = malloc(cap ? cap : 1);
 	if (!f->data)

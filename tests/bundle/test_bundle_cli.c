@@ -270,6 +270,13 @@ int main(int argc, char **argv)
 	REFUSED(install(p("unsigned"), p("trust")), "bundle_signature");
 	free(j);
 
+	/* oversized (a sparse file: no need to write 16 MiB) */
+	mkdir(p("huge"), 0755);
+	copy(p("b2/trust-bundle.sig"), p("huge/trust-bundle.sig"));
+	CHECK(bs_write(p("huge/trust-bundle.json"), "{", 1) == 0);
+	CHECK(truncate(p("huge/trust-bundle.json"), 16 * 1024 * 1024 + 1) == 0);
+	REFUSED(install(p("huge"), p("trust")), "bundle_too_large");
+
 	/* older and equal versions */
 	REFUSED(install(p("b1"), p("trust")), "bundle_older");
 	CHECK_EQ_INT(pack(key("operator.key.pem"), "1", p("src"), p("b1b")), 0);
