@@ -121,7 +121,13 @@ mkdir -p "$work/debs" "$work/root"
 	cd "$work/debs"
 	# apt-get download as root warns that _apt cannot sandbox; harmless here.
 	mapfile -t names < <(printf "%s:$ARCH\n" "${pkgs[@]}")
-	apt-get download -q "${names[@]}" >&2 2> >(grep -v 'unsandboxed' >&2)
+	if ! apt-get download -q "${names[@]}" >&2 2> >(grep -v 'unsandboxed' >&2); then
+		# Stale package lists name versions the mirror no longer has.
+		log "download failed; refreshing apt lists and retrying once"
+		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+		rm -f ./*.deb
+		apt-get download -q "${names[@]}" >&2 2> >(grep -v 'unsandboxed' >&2)
+	fi
 )
 for deb in "$work"/debs/*.deb; do
 	dpkg -x "$deb" "$work/root"
