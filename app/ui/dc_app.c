@@ -710,7 +710,10 @@ int dc_app_run(dc_app_opts *o)
 {
 	app a;
 	int rc = 1;
-	if (SDL_Init(0) != 0) {
+	/* Headless rendering needs no SDL subsystem (surfaces and the
+	 * software renderer work without one). SDL_Init would connect to the
+	 * desktop bus, and with DISPLAY set libdbus starts dbus-launch. */
+	if (!o->headless && SDL_Init(0) != 0) {
 		fprintf(stderr, "doorcheck: SDL: %s\n", SDL_GetError());
 		return 1;
 	}
