@@ -21,7 +21,8 @@
  *   - the whole JSON is at most DC_BUNDLE_MAX_JSON bytes;
  *   - a repeated member name in the top object or a file entry is refused
  *     (two parsers must never read different bundles from the same bytes);
- *     unknown members are ignored.
+ *     unknown members are ignored (at most 16 per object);
+ *   - only whitespace may follow the closing '}'.
  *
  * Trust files hold no personal data; dc_bundle_free still wipes the decoded
  * files because a bundle may be unpacked next to secrets in memory.

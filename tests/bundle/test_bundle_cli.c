@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bundle_sign.h"
+#include "dc_bundle.h"
 #include "dc_test.h"
 
 static const char *tool, *keys, *tmp;
@@ -331,6 +332,61 @@ int main(int argc, char **argv)
 	CHECK_EQ_INT(leftovers(), 0);
 	struct stat st;
 	CHECK(stat(p("trust"), &st) == 0 && (st.st_mode & 0777) == 0755);
+
+	/* Real trust data: the signed VCI directory travels inside a bundle and
+	 * keeps its own signature, checked again at install. */
+	const char *shared = getenv("DC_SHARED");
+	char vci[4096];
+	snprintf(vci, sizeof vci, "%s/trust/vci", shared ? shared : "");
+	char vjson[4200];
+	snprintf(vjson, sizeof vjson, "%s/vci_snapshot.json", vci);
+	if (shared && access(vjson, R_OK) == 0) {
+		const char *parts[] = { "vci_snapshot.json", "vci_snapshot.sig", "vci_snapshot.crt" };
+		char from[4400], to[4400];
+		mkdir(p("src-vci"), 0755);
+		copy(key("demo.issuer.json"), p("src-vci/demo.issuer.json"));
+		for (int i = 0; i < 3; i++) {
+			snprintf(from, sizeof from, "%s/%s", vci, parts[i]);
+			snprintf(to, sizeof to, "%s/%s", p("src-vci"), parts[i]);
+			copy(from, to);
+		}
+		CHECK_EQ_INT(pack(key("operator.key.pem"), "10", p("src-vci"), p("b10")), 0);
+		CHECK_EQ_INT(install(p("b10"), p("trust")), 0);
+		char *s10 = snapshot(p("trust"));
+		CHECK(strstr(s10, ".bundle-version\n10\n") && strstr(s10, "vci_snapshot.crt\n"));
+		free(s10);
+
+		/* The operator signs a snapshot changed after VCI signed it: the
+		 * operator's signature does not make it trusted. */
+		const char *names[4] = { "demo.issuer.json", "vci_snapshot.crt", "vci_snapshot.json",
+					 "vci_snapshot.sig" };
+		uint8_t *data[4];
+		size_t lens[4];
+		for (int i = 0; i < 4; i++) {
+			snprintf(from, sizeof from, "%s/%s", p("src-vci"), names[i]);
+			data[i] = (uint8_t *)dc_test_read(from, &lens[i]);
+			CHECK(data[i] != NULL);
+		}
+		if (data[0] && data[1] && data[2] && data[3]) {
+			char *pos = strstr((char *)data[2], "https://");
+			CHECK(pos != NULL);
+			if (pos)
+				pos[0] = 'H';
+			char *json = NULL;
+			size_t jlen = 0;
+			CHECK_EQ_INT(dc_bundle_build(11, 1767225600, 4, names, (const uint8_t *const *)data,
+						     lens, &json, &jlen), DC_OK);
+			if (json)
+				signed_bundle(p("b11"), json, key("operator.key.pem"));
+			free(json);
+			REFUSED(install(p("b11"), p("trust")), "bundle_content");
+			CHECK(strstr(err_text, "vci_snapshot.json") != NULL);
+		}
+		for (int i = 0; i < 4; i++)
+			free(data[i]);
+	} else {
+		printf("no shared VCI snapshot: skipping the VCI bundle part\n");
+	}
 
 	if (argc >= 4) {
 		size_t cl;
