@@ -33,6 +33,27 @@ p = d["policy"]
 print(f'{sys.argv[1]:<15} {d["verdict"]:<20} {d["reason"]:<26} {p["result"]}: {p["reason_text"]}')
 PY
 done
+dcc=$build/tools/demo-dcc
+if [ -d "$dcc" ]; then
+	dcc_at=2026-12-01T06:00:00Z
+	echo
+	echo "EU Digital COVID Certificates from the demo signers (ES256 and PS256), at $dcc_at:"
+	for card in dcc-es256-vaccination dcc-es256-test dcc-es256-recovery dcc-ps256-vaccination dcc-ps256-test dcc-ps256-recovery; do
+		[ -f "$dcc/$card.txt" ] || continue
+		set +e
+		out=$("$verify" --json --at "$dcc_at" --dsc "$top/keys/demo/dcc-dsc-es256.crt.pem" \
+			--dsc "$top/keys/demo/dcc-dsc-ps256.crt.pem" < "$dcc/$card.txt")
+		rc=$?
+		set -e
+		[ $rc -le 1 ] || { echo "run-demo: doorcheck-verify failed on $card (exit $rc)" >&2; status=1; }
+		python3 - "$card" "$out" <<'PY'
+import json, sys
+d = json.loads(sys.argv[2])
+p = d["policy"]
+print(f'{sys.argv[1]:<22} {d["verdict"]:<13} {d["reason"]:<10} {p["result"]}: {p["reason_text"]}')
+PY
+	done
+fi
 echo
 echo "The same from the QR images (the 3-part card scanned as three pictures):"
 "$verify" --trust "$top/keys/demo" --at "$at" --image "$cards/multi-1.png" --image "$cards/multi-2.png" --image "$cards/multi-3.png" | sed -n '1,3p'

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # doorcheck-verify as people and desk software use it: inputs (arguments,
 # stdin, images, chunks), trust options, --at, --json, exit codes, errors.
-#   test_cli.sh DOORCHECK_VERIFY DEMO_CARDS_DIR
+#   test_cli.sh DOORCHECK_VERIFY DEMO_CARDS_DIR [DCC_DEMO_CARDS_DIR]
 # $DC_EXE_WRAPPER (cross builds: qemu) is put in front of the program.
 set -u
 verify=$1
 cards=$2
+dcc=${3:-}
 src=${DC_SOURCE_ROOT:?}
 shared=${DC_SHARED:?}
 ex=$shared/testdata/shc/spec-examples
@@ -92,6 +93,22 @@ expect 2 'not an EC P-256 key' -- --issuer-file "$tmp/p384.issuer.json" shc:/56
 head -c 300000 /dev/zero | tr '\0' '1' > "$tmp/huge.txt"
 STDIN=$tmp/huge.txt expect 2 'larger than any valid record' -- "${demo[@]}"
 expect 0 'usage: doorcheck-verify' -- --help
+
+# EU DCC demo certificates: --dsc, --dsc-dir, images, format dcc
+if [ -n "$dcc" ]; then
+	dat=2026-12-01T06:00:00Z
+	es=$src/keys/demo/dcc-dsc-es256.crt.pem
+	ps=$src/keys/demo/dcc-dsc-ps256.crt.pem
+	STDIN=$dcc/dcc-es256-vaccination.txt expect 0 '"verdict":"verified".*"format":"dcc".*"name":"[^"]+".*"doses":\[\{' -- --json --at "$dat" --dsc "$es"
+	STDIN=$dcc/dcc-ps256-test.txt expect 0 '"format":"dcc".*"tests":\[\{' -- --json --at "$dat" --dsc "$ps"
+	mkdir "$tmp/dscs" && cp "$es" "$ps" "$tmp/dscs/"
+	STDIN=$dcc/dcc-ps256-recovery.txt expect 0 '"recoveries":\[\{' -- --json --at "$dat" --dsc-dir "$tmp/dscs"
+	expect 0 '"verdict":"verified".*"format":"dcc"' -- --json --at "$dat" --dsc "$es" --image "$dcc/dcc-es256-test.png"
+	STDIN=$dcc/dcc-es256-vaccination.txt expect 1 '"verdict":"issuer_not_trusted","reason":"dsc_unknown_kid"' -- --json --at "$dat" --dsc "$ps"
+	STDIN=$dcc/dcc-es256-vaccination.txt expect 1 '"reason":"dsc_not_valid_at_time"' -- --json --at 2020-01-01T00:00:00Z --dsc "$es"
+	expect 2 'cannot open .*nope.pem' -- --dsc "$tmp/nope.pem" HC1:xx
+	expect 1 '"reason":"dcc_bad_prefix"' -- --json --dsc "$es" "hc1:NCFOXN"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
