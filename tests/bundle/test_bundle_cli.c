@@ -5,14 +5,15 @@
  * folder verifies the demo vaccinated card with doorcheck-verify.
  *
  * usage: test_bundle_cli DOORCHECK_TRUST [DOORCHECK_VERIFY CARD_TXT]
- * DC_EXE_WRAPPER (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu") runs the
- * tools in a cross build.
+ * In a cross build the tools run through meson's MESON_EXE_WRAPPER (or
+ * DC_EXE_WRAPPER, a plain space-separated command).
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,11 +42,46 @@ static int run(const char *const *argv)
 	const char *full[64];
 	char wrap[1024];
 	size_t k = 0;
-	const char *w = getenv("DC_EXE_WRAPPER");
+	/* meson's MESON_EXE_WRAPPER is shell-quoted: undo single quotes, double
+	 * quotes and backslashes, split on unquoted blanks. */
+	const char *w = getenv("MESON_EXE_WRAPPER");
+	if (!w || !*w)
+		w = getenv("DC_EXE_WRAPPER");
 	if (w && *w) {
-		snprintf(wrap, sizeof wrap, "%s", w);
-		for (char *t = strtok(wrap, " "); t && k < 16; t = strtok(NULL, " "))
-			full[k++] = t;
+		char *o = wrap, *end = wrap + sizeof wrap - 1;
+		char q = 0;
+		bool in_word = false;
+		for (const char *c = w; *c && o < end; c++) {
+			if (q) {
+				if (*c == q)
+					q = 0;
+				else if (q == '"' && *c == '\\' && c[1])
+					*o++ = *++c;
+				else
+					*o++ = *c;
+				continue;
+			}
+			if (*c == ' ' || *c == '\t') {
+				if (in_word) {
+					*o++ = 0;
+					in_word = false;
+				}
+				continue;
+			}
+			if (!in_word) {
+				if (k == 16)
+					break;
+				full[k++] = o;
+				in_word = true;
+			}
+			if (*c == '\'' || *c == '"')
+				q = *c;
+			else if (*c == '\\' && c[1])
+				*o++ = *++c;
+			else
+				*o++ = *c;
+		}
+		*o = 0;
 	}
 	for (size_t i = 0; argv[i] && k < 63; i++)
 		full[k++] = argv[i];
