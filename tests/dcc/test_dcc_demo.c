@@ -38,9 +38,22 @@ static int run_mint(const char *key, const char *prefix, const char *type, const
 	snprintf(exps, sizeof exps, "%lld", exp);
 	pid_t pid = fork();
 	if (pid == 0) {
-		execl(mint, mint, "dcc", "--key", kp, "--cert", cp, "--out", dir, "--prefix", prefix,
-		      "--type", type, "--kid-in", kid_in, "--iat", iats, "--exp", exps,
-		      (char *)NULL);
+		/* Cross builds run this test under qemu-user, which does not
+		 * follow execve into another foreign binary: go through the
+		 * wrapper meson names in MESON_EXE_WRAPPER (space-separated). */
+		char *v[64], *words = NULL;
+		int n = 0;
+		const char *w = getenv("MESON_EXE_WRAPPER");
+		if (w && *w && (words = strdup(w)))
+			for (char *tok = strtok(words, " "); tok && n < 40; tok = strtok(NULL, " "))
+				v[n++] = tok;
+		const char *args[] = {mint, "dcc", "--key", kp, "--cert", cp, "--out", dir,
+				      "--prefix", prefix, "--type", type, "--kid-in", kid_in,
+				      "--iat", iats, "--exp", exps};
+		for (size_t i = 0; i < sizeof args / sizeof args[0]; i++)
+			v[n++] = (char *)args[i];
+		v[n] = NULL;
+		execv(v[0], v);
 		_exit(127);
 	}
 	int st;

@@ -644,6 +644,21 @@ static int run(char *const argv[])
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		/* Cross builds: this test runs under qemu-user, which does not
+		 * follow execve into another foreign binary; meson names the
+		 * wrapper (space-separated words) in MESON_EXE_WRAPPER. */
+		const char *w = getenv("MESON_EXE_WRAPPER");
+		if (w && *w) {
+			char *words = strdup(w), *v[64];
+			int n = 0;
+			for (char *tok = strtok(words, " "); tok && n < 40; tok = strtok(NULL, " "))
+				v[n++] = tok;
+			for (int i = 0; argv[i] && n < 63; i++)
+				v[n++] = argv[i];
+			v[n] = NULL;
+			execv(v[0], v);
+			_exit(127);
+		}
 		execv(argv[0], argv);
 		_exit(127);
 	}
