@@ -77,37 +77,57 @@ static int report(dc_err e, const char *path, char *err, size_t errlen)
 	return -1;
 }
 
-int dc_trustload_issuer_file(dc_trust *t, const char *path, char *err, size_t errlen)
+/* Reads path (at most max bytes) and hands it to add; names the file in err. */
+typedef dc_err (*add_fn)(dc_trust *t, const char *iss, const uint8_t *buf, size_t len);
+
+static int load_with(dc_trust *t, const char *iss, const char *path, size_t max, add_fn add,
+		     char *err, size_t errlen)
 {
 	uint8_t *buf;
 	size_t len;
-	if (dc_read_file(path, DC_TRUST_MAX_FILE, &buf, &len, err, errlen))
+	if (dc_read_file(path, max, &buf, &len, err, errlen))
 		return -1;
-	dc_err e = dc_trust_add_issuer_json(t, buf, len);
+	dc_err e = add(t, iss, buf, len);
 	free(buf);
 	return report(e, path, err, errlen);
+}
+
+static dc_err add_issuer_file(dc_trust *t, const char *iss, const uint8_t *b, size_t n)
+{
+	(void)iss;
+	return dc_trust_add_issuer_json(t, b, n);
+}
+
+static dc_err add_jwks(dc_trust *t, const char *iss, const uint8_t *b, size_t n)
+{
+	return dc_trust_add_jwks(t, iss, NULL, b, n);
+}
+
+static dc_err add_dsc(dc_trust *t, const char *iss, const uint8_t *b, size_t n)
+{
+	(void)iss;
+	return dc_trust_add_dsc(t, b, n);
+}
+
+static dc_err add_dcc_revocations(dc_trust *t, const char *iss, const uint8_t *b, size_t n)
+{
+	(void)iss;
+	return dc_trust_add_dcc_revocations(t, b, n);
+}
+
+int dc_trustload_issuer_file(dc_trust *t, const char *path, char *err, size_t errlen)
+{
+	return load_with(t, NULL, path, DC_TRUST_MAX_FILE, add_issuer_file, err, errlen);
 }
 
 int dc_trustload_jwks(dc_trust *t, const char *iss, const char *path, char *err, size_t errlen)
 {
-	uint8_t *buf;
-	size_t len;
-	if (dc_read_file(path, DC_TRUST_MAX_FILE, &buf, &len, err, errlen))
-		return -1;
-	dc_err e = dc_trust_add_jwks(t, iss, NULL, buf, len);
-	free(buf);
-	return report(e, path, err, errlen);
+	return load_with(t, iss, path, DC_TRUST_MAX_FILE, add_jwks, err, errlen);
 }
 
 int dc_trustload_crl(dc_trust *t, const char *iss, const char *path, char *err, size_t errlen)
 {
-	uint8_t *buf;
-	size_t len;
-	if (dc_read_file(path, DC_TRUST_MAX_FILE, &buf, &len, err, errlen))
-		return -1;
-	dc_err e = dc_trust_add_crl(t, iss, buf, len);
-	free(buf);
-	return report(e, path, err, errlen);
+	return load_with(t, iss, path, DC_TRUST_MAX_FILE, dc_trust_add_crl, err, errlen);
 }
 
 /* path with its ".json" suffix (if any) replaced by suffix. */
@@ -149,24 +169,12 @@ out:
 
 int dc_trustload_dsc(dc_trust *t, const char *path, char *err, size_t errlen)
 {
-	uint8_t *buf;
-	size_t len;
-	if (dc_read_file(path, MAX_CERT, &buf, &len, err, errlen))
-		return -1;
-	dc_err e = dc_trust_add_dsc(t, buf, len);
-	free(buf);
-	return report(e, path, err, errlen);
+	return load_with(t, NULL, path, MAX_CERT, add_dsc, err, errlen);
 }
 
 int dc_trustload_dcc_revocations(dc_trust *t, const char *path, char *err, size_t errlen)
 {
-	uint8_t *buf;
-	size_t len;
-	if (dc_read_file(path, DC_TRUST_MAX_FILE, &buf, &len, err, errlen))
-		return -1;
-	dc_err e = dc_trust_add_dcc_revocations(t, buf, len);
-	free(buf);
-	return report(e, path, err, errlen);
+	return load_with(t, NULL, path, DC_TRUST_MAX_FILE, add_dcc_revocations, err, errlen);
 }
 
 static int cmp_names(const void *a, const void *b)

@@ -9,6 +9,7 @@
  *    since" the number of whole hours; limits compare exact seconds.
  */
 #include "dc_policy.h"
+#include "dc_time.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -534,116 +535,26 @@ typedef struct {
 	bool has_time;
 } when;
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	/* H. Hinnant's algorithm: exact for the proleptic Gregorian calendar. */
-	y -= m <= 2;
-	const int64_t era = (y >= 0 ? y : y - 399) / 400;
-	const int64_t yoe = y - era * 400;
-	const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static bool num_at(const char *s, size_t len, size_t pos, size_t n, int *out)
-{
-	int v = 0;
-	if (pos + n > len)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[pos + i];
-		if (c < '0' || c > '9')
-			return false;
-		v = v * 10 + (c - '0');
-	}
-	*out = v;
-	return true;
-}
-
-static int month_days(int y, int m)
-{
-	static const unsigned char md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return (m == 2 && leap) ? 29 : md[m - 1];
-}
-
 /*
- * "YYYY-MM-DD" or "YYYY-MM-DD(T|t| )hh:mm[:ss[.frac]][Z|z|(+|-)hh[[:]mm]]".
- * Fractions of a second are dropped (the event becomes up to a second older,
- * never younger). A leap second :60 counts as :59. Partial dates ("2021",
- * "2021-05") are not readable: a dose month cannot prove a 14-day wait.
+ * "YYYY-MM-DD" or "YYYY-MM-DD(T|t| )hh:mm[:ss[.frac]][Z|z|(+|-)hh[[:]mm]]",
+ * read by dc_time_parse. Fractions of a second are dropped (the event becomes
+ * up to a second older, never younger); a leap second :60 counts as :59.
+ * Partial dates ("2021", "2021-05") are not readable: a dose month cannot
+ * prove a 14-day wait.
  */
 static bool parse_when(const char *field, size_t cap, when *w)
 {
 	size_t len = strnlen(field, cap);
-	int y, mo, d, hh = 0, mm = 0, ss = 0;
-	int64_t offset = 0;
-	size_t i = 10;
+	double t;
 
-	if (len < 10 || !num_at(field, len, 0, 4, &y) || field[4] != '-' ||
-	    !num_at(field, len, 5, 2, &mo) || field[7] != '-' || !num_at(field, len, 8, 2, &d))
+	if (len < 10 || field[0] == '@' || !dc_time_parse(field, len, &t))
 		return false;
-	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
-		return false;
-	w->y = y;
-	w->m = mo;
-	w->d = d;
-	w->has_time = false;
-	if (len > 10) {
-		char sep = field[10];
-		if (sep != 'T' && sep != 't' && sep != ' ')
-			return false;
-		if (len < 16 || !num_at(field, len, 11, 2, &hh) || field[13] != ':' ||
-		    !num_at(field, len, 14, 2, &mm))
-			return false;
-		i = 16;
-		if (i < len && field[i] == ':') {
-			if (!num_at(field, len, i + 1, 2, &ss))
-				return false;
-			i += 3;
-			if (i < len && (field[i] == '.' || field[i] == ',')) {
-				size_t f = ++i;
-				while (i < len && field[i] >= '0' && field[i] <= '9')
-					i++;
-				if (i == f)
-					return false;
-			}
-		}
-		if (hh > 23 || mm > 59 || ss > 60)
-			return false;
-		if (ss == 60)
-			ss = 59;
-		w->has_time = true;
-		if (i < len) {
-			char z = field[i];
-			int oh = 0, om = 0;
-			if ((z == 'Z' || z == 'z') && i + 1 == len) {
-				i++;
-			} else if (z == '+' || z == '-') {
-				if (!num_at(field, len, i + 1, 2, &oh))
-					return false;
-				i += 3;
-				if (i < len && field[i] == ':')
-					i++;
-				if (i < len) {
-					if (!num_at(field, len, i, 2, &om))
-						return false;
-					i += 2;
-				}
-				if (oh > 23 || om > 59)
-					return false;
-				offset = (oh * 60 + om) * 60;
-				if (z == '-')
-					offset = -offset;
-			} else {
-				return false;
-			}
-		}
-		if (i != len)
-			return false;
-	}
-	w->t = days_from_civil(y, mo, d) * SECS_PER_DAY + hh * SECS_PER_HOUR + mm * 60 + ss -
-	       offset;
+	/* dc_time_parse checked the date digits; keep the date as written. */
+	w->y = (field[0] - '0') * 1000 + (field[1] - '0') * 100 + (field[2] - '0') * 10 + (field[3] - '0');
+	w->m = (field[5] - '0') * 10 + (field[6] - '0');
+	w->d = (field[8] - '0') * 10 + (field[9] - '0');
+	w->has_time = len > 10;
+	w->t = (int64_t)floor(t);
 	return true;
 }
 

@@ -86,7 +86,7 @@ bool dc_time_parse(const char *s, size_t len, double *out)
 	if (!digits(s, len, 0, 4, &y) || len < 10 || s[4] != '-' ||
 	    !digits(s, len, 5, 2, &mo) || s[7] != '-' || !digits(s, len, 8, 2, &d))
 		return false;
-	if (mo < 1 || mo > 12 || d < 1 || (unsigned)d > month_days(y, mo))
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || (unsigned)d > month_days(y, mo))
 		return false;
 	if (len > 10) {
 		if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
@@ -99,7 +99,7 @@ bool dc_time_parse(const char *s, size_t len, double *out)
 			if (!digits(s, len, p + 1, 2, &se))
 				return false;
 			p += 3;
-			if (p < len && s[p] == '.') {
+			if (p < len && (s[p] == '.' || s[p] == ',')) {
 				double scale = 0.1;
 				size_t q = p + 1;
 				while (q < len && s[q] >= '0' && s[q] <= '9') {
@@ -114,6 +114,10 @@ bool dc_time_parse(const char *s, size_t len, double *out)
 		}
 		if (h > 23 || mi > 59 || se > 60)
 			return false;
+		/* A leap second counts as :59, so an event never looks younger
+		 * than it is. */
+		if (se == 60)
+			se = 59;
 		if (p < len) {
 			char z = s[p];
 			if ((z == 'Z' || z == 'z') && p + 1 == len) {
@@ -124,7 +128,10 @@ bool dc_time_parse(const char *s, size_t len, double *out)
 				size_t q = p + 3;
 				if (q < len && s[q] == ':')
 					q++;
-				if (!digits(s, len, q, 2, &zm) || q + 2 != len)
+				/* ISO 8601 allows an hours-only offset (+02). */
+				if (q == len && s[q - 1] != ':')
+					zm = 0;
+				else if (!digits(s, len, q, 2, &zm) || q + 2 != len)
 					return false;
 				if (zh > 23 || zm > 59)
 					return false;

@@ -13,10 +13,11 @@
 int64_t dc_days_from_civil(int64_t y, unsigned m, unsigned d);
 
 /*
- * Accepts "YYYY-MM-DD" (midnight UTC), "YYYY-MM-DDThh:mm[:ss[.frac]]" with
- * "Z", "+hh:mm", "-hh:mm", "+hhmm" or no zone (taken as UTC), and "@EPOCH"
- * (seconds, may be fractional). A space may replace 'T'. Field ranges are
- * checked (month 1-12, day within the month, hour < 24, ...).
+ * Accepts "YYYY-MM-DD" (midnight UTC), "YYYY-MM-DDThh:mm[:ss[(.|,)frac]]"
+ * with "Z", "+hh:mm", "-hh:mm", "+hhmm", "+hh" or no zone (taken as UTC), and
+ * "@EPOCH" (seconds, may be fractional). A space may replace 'T'. Field
+ * ranges are checked (year >= 1, month 1-12, day within the month, hour < 24,
+ * ...); a leap second :60 counts as :59.
  */
 bool dc_time_parse(const char *s, size_t len, double *out);
 

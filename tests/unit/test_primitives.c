@@ -109,6 +109,11 @@ int main(void)
 	CHECK(dc_time_parse("2021-06-01T00:00", 16, &t) && t == 1622505600);
 	CHECK(dc_time_parse("@1622505600", 11, &t) && t == 1622505600);
 	CHECK(dc_time_parse("@1687450764.657", 15, &t) && t > 1687450764.6 && t < 1687450764.7);
+	CHECK(dc_time_parse("2021-06-01T02:00:00+02", 22, &t) && t == 1622505600);
+	CHECK(dc_time_parse("2021-06-01T00:00:00,5Z", 22, &t) && t == 1622505600.5);
+	CHECK(dc_time_parse("2016-12-31T23:59:60Z", 20, &t) && t == 1483228799); /* leap second as :59 */
+	CHECK(!dc_time_parse("0000-01-01", 10, &t));
+	CHECK(!dc_time_parse("2021-06-01T00:00:00+02:", 23, &t));
 	CHECK(dc_time_parse("2024-02-29", 10, &t));
 	CHECK(!dc_time_parse("2023-02-29", 10, &t));
 	CHECK(!dc_time_parse("2021-13-01", 10, &t));
