@@ -34,7 +34,7 @@
 #include <mbedtls/entropy.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 
 #include "dc_bundle.h"
 #include "dc_time.h"
@@ -226,7 +226,7 @@ static void print_bundle(const dc_bundle *b)
 		size_t len;
 		uint8_t h[32];
 		dc_bundle_file(b, i, &name, &data, &len);
-		mbedtls_sha256_ret(data, len, h, 0);
+		dc_sha256(data, len, h);
 		printf("  %-40s %10zu  ", name, len);
 		for (int k = 0; k < 32; k++)
 			printf("%02x", h[k]);
@@ -390,7 +390,7 @@ static int sign(const char *key_path, const uint8_t *msg, size_t len, uint8_t *s
 	}
 	if (mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &ent,
 				  (const unsigned char *)pers, sizeof pers - 1) != 0 ||
-	    mbedtls_sha256_ret(msg, len, hash, 0) != 0 ||
+	    dc_sha256(msg, len, hash) != 0 ||
 	    mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sig_len,
 			    mbedtls_ctr_drbg_random, &drbg) != 0) {
 		fail_io("signing failed%s%s", "", NULL);

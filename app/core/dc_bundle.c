@@ -14,7 +14,7 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 
 #include "dc_time.h"
 
@@ -201,7 +201,7 @@ static dc_err parse_file(const cJSON *entry, struct bfile *f)
 	f->len = olen;
 	if (olen > DC_TRUST_MAX_FILE)
 		return DC_E_BUNDLE_TOO_LARGE;
-	if (mbedtls_sha256_ret(f->data, olen, got, 0) != 0)
+	if (dc_sha256(f->data, olen, got) != 0)
 		return DC_E_NOMEM;
 	if (memcmp(want, got, 32) != 0)
 		return DC_E_BUNDLE_FILE_HASH;
@@ -334,7 +334,7 @@ dc_err dc_bundle_open(const uint8_t *json, size_t len, const uint8_t *sig, size_
 	e = DC_E_BUNDLE_SIGNATURE;
 	if (!json || len == 0 || !sig || sig_len == 0 || sig_len > DC_BUNDLE_MAX_SIG)
 		goto out;
-	if (mbedtls_sha256_ret(json, len, hash, 0) != 0)
+	if (dc_sha256(json, len, hash) != 0)
 		goto out;
 	/* mbedTLS also refuses trailing bytes after the DER signature. */
 	if (mbedtls_pk_verify(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sig_len) != 0)
@@ -418,7 +418,7 @@ dc_err dc_bundle_build(int64_t version, int64_t created, size_t n,
 		size_t cap = (lens[i] + 2) / 3 * 4 + 1, w = 0;
 		static const uint8_t empty[1];
 		const uint8_t *d = lens[i] ? data[i] : empty;
-		if (mbedtls_sha256_ret(d, lens[i], h, 0) != 0) {
+		if (dc_sha256(d, lens[i], h) != 0) {
 			e = DC_E_NOMEM;
 			goto out;
 		}

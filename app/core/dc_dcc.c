@@ -11,7 +11,7 @@
 
 #include <mbedtls/base64.h>
 #include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 
 #include "dc_base45.h"
 #include "dc_cose.h"
@@ -34,15 +34,7 @@ static void hash16(const uint8_t *a, size_t al, const uint8_t *b, size_t bl,
 		   uint8_t out[DC_DCC_REVOCATION_HASH_LEN])
 {
 	uint8_t h[32];
-	mbedtls_sha256_context c;
-	mbedtls_sha256_init(&c);
-	mbedtls_sha256_starts_ret(&c, 0);
-	if (al)
-		mbedtls_sha256_update_ret(&c, a, al);
-	if (bl)
-		mbedtls_sha256_update_ret(&c, b, bl);
-	mbedtls_sha256_finish_ret(&c, h);
-	mbedtls_sha256_free(&c);
+	dc_sha256_2(a, al, b, bl, h);
 	memcpy(out, h, DC_DCC_REVOCATION_HASH_LEN);
 	mbedtls_platform_zeroize(h, sizeof h);
 }

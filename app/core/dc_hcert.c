@@ -436,13 +436,7 @@ dc_err dc_hcert_parse_dcc(const cbor_item_t *dcc, dc_record *out, dc_hcert_info 
 out:
 	mbedtls_platform_zeroize(tmp, sizeof tmp);
 	if (e != DC_OK) {
-		mbedtls_platform_zeroize(out->name, sizeof out->name);
-		mbedtls_platform_zeroize(out->family_name, sizeof out->family_name);
-		mbedtls_platform_zeroize(out->given_name, sizeof out->given_name);
-		mbedtls_platform_zeroize(out->name_std, sizeof out->name_std);
-		mbedtls_platform_zeroize(out->birth_date, sizeof out->birth_date);
-		mbedtls_platform_zeroize(out->events, sizeof out->events);
-		out->n_events = 0;
+		dc_record_wipe_holder(out);
 		mbedtls_platform_zeroize(info, sizeof *info);
 	}
 	return e;

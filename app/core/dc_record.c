@@ -25,6 +25,19 @@ void dc_record_wipe(dc_record *r)
 		mbedtls_platform_zeroize(r, sizeof *r);
 }
 
+void dc_record_wipe_holder(dc_record *r)
+{
+	if (!r)
+		return;
+	r->n_events = 0;
+	mbedtls_platform_zeroize(r->events, sizeof r->events);
+	mbedtls_platform_zeroize(r->name, sizeof r->name);
+	mbedtls_platform_zeroize(r->family_name, sizeof r->family_name);
+	mbedtls_platform_zeroize(r->given_name, sizeof r->given_name);
+	mbedtls_platform_zeroize(r->name_std, sizeof r->name_std);
+	mbedtls_platform_zeroize(r->birth_date, sizeof r->birth_date);
+}
+
 void dc_record_copy(char *dst, size_t cap, const char *src)
 {
 	if (!cap)

@@ -92,6 +92,11 @@ dc_err dc_record_fail(dc_record *r, dc_err e);
 /* Zeroises every byte with mbedtls_platform_zeroize. Safe on NULL. */
 void dc_record_wipe(dc_record *r);
 
+/* Zeroises only the holder's data (names, birth date, events) and sets
+ * n_events to 0, keeping format, issuer, reason and verdict: what a
+ * verifier calls when a parse fails half-way. Safe on NULL. */
+void dc_record_wipe_holder(dc_record *r);
+
 /* Copies src into a fixed field of size cap, cutting at a UTF-8 boundary.
  * NULL src gives "". Always NUL-terminates. */
 void dc_record_copy(char *dst, size_t cap, const char *src);

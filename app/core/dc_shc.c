@@ -440,13 +440,7 @@ dc_err dc_shc_parse_payload(const uint8_t *json, size_t len, double now,
 /* Clears everything personal a failed parse may have filled in. */
 static dc_err fail(dc_record *r, dc_err e)
 {
-	r->n_events = 0;
-	mbedtls_platform_zeroize(r->events, sizeof r->events);
-	mbedtls_platform_zeroize(r->name, sizeof r->name);
-	mbedtls_platform_zeroize(r->family_name, sizeof r->family_name);
-	mbedtls_platform_zeroize(r->given_name, sizeof r->given_name);
-	mbedtls_platform_zeroize(r->name_std, sizeof r->name_std);
-	mbedtls_platform_zeroize(r->birth_date, sizeof r->birth_date);
+	dc_record_wipe_holder(r);
 	return dc_record_fail(r, e);
 }
 

@@ -12,8 +12,7 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
-#include <mbedtls/sha512.h>
+#include "dc_hash.h"
 #include <mbedtls/x509_crt.h>
 
 #include "dc_b64.h"
@@ -118,7 +117,7 @@ dc_err dc_key_verify_es256(const dc_key *k, const uint8_t *msg, size_t msg_len,
 	mbedtls_mpi_init(&s);
 	if (!k)
 		goto out;
-	if (mbedtls_sha256_ret(msg, msg_len, hash, 0) != 0 ||
+	if (dc_sha256(msg, msg_len, hash) != 0 ||
 	    mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1) != 0 ||
 	    mbedtls_ecp_point_read_binary(&grp, &q, k->pub, sizeof k->pub) != 0 ||
 	    mbedtls_mpi_read_binary(&r, sig, 32) != 0 ||
@@ -212,7 +211,7 @@ static dc_err parse_jwk(const cJSON *jwk, struct dc_key *key)
 	if (n < 0 || (size_t)n >= sizeof tp_json)
 		return DC_E_KEY_INVALID;
 	char tp_b64[48];
-	if (mbedtls_sha256_ret((const uint8_t *)tp_json, (size_t)n, tp, 0) != 0)
+	if (dc_sha256((const uint8_t *)tp_json, (size_t)n, tp) != 0)
 		return DC_E_NOMEM;
 	dc_b64url_encode(tp, sizeof tp, tp_b64, sizeof tp_b64);
 	if (strcmp(tp_b64, kid) != 0)
@@ -560,13 +559,13 @@ dc_err dc_trust_add_vci_snapshot(dc_trust *t, const uint8_t *json, size_t len,
 		rc = DC_E_TRUST_SIGNER;
 		goto out;
 	}
-	if (mbedtls_sha256_ret(crt.raw.p, crt.raw.len, digest, 0) != 0 ||
+	if (dc_sha256(crt.raw.p, crt.raw.len, digest) != 0 ||
 	    !hex_equal(digest, 32, pin_sha256_hex)) {
 		rc = DC_E_TRUST_SIGNER;
 		goto out;
 	}
 	/* The directory is signed with ECDSA P-521 over SHA-512 of the file. */
-	if (mbedtls_sha512_ret(json, len, digest, 0) != 0 ||
+	if (dc_sha512(json, len, digest) != 0 ||
 	    mbedtls_pk_verify(&crt.pk, MBEDTLS_MD_SHA512, digest, 64, sig, sig_len) != 0)
 		goto out;
 

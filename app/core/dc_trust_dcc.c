@@ -14,7 +14,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/rsa.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 #include <mbedtls/x509_crt.h>
 
 #include "dc_trust.h"
@@ -132,7 +132,7 @@ static dc_err dsc_from_der(const uint8_t *der, size_t len, struct dc_dsc **out)
 		goto out;
 	}
 	uint8_t h[32];
-	if (mbedtls_sha256_ret(d->crt.raw.p, d->crt.raw.len, h, 0) != 0)
+	if (dc_sha256(d->crt.raw.p, d->crt.raw.len, h) != 0)
 		goto out;
 	memcpy(d->kid, h, DC_DSC_KID_LEN);
 	if (d->crt.ext_types & MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE) {
@@ -294,7 +294,7 @@ dc_err dc_dsc_verify(const dc_dsc *d, int alg, const uint8_t *msg, size_t msg_le
 	if (!((alg == COSE_ALG_ES256 && type == MBEDTLS_PK_ECKEY) ||
 	      (alg == COSE_ALG_PS256 && type == MBEDTLS_PK_RSA)))
 		return DC_E_COSE_ALG;
-	if (mbedtls_sha256_ret(msg, msg_len, hash, 0) != 0)
+	if (dc_sha256(msg, msg_len, hash) != 0)
 		return DC_E_SIG_MISMATCH;
 	if (alg == COSE_ALG_ES256)
 		e = verify_es256(d, hash, sig, sig_len);

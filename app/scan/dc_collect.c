@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 
 #include "dc_err.h"
 #include "dc_shc.h"
@@ -39,7 +39,7 @@ struct dc_collect {
 
 static void digest_of(const char *t, size_t len, uint8_t out[32])
 {
-	mbedtls_sha256_ret((const unsigned char *)t, len, out, 0);
+	dc_sha256((const unsigned char *)t, len, out);
 }
 
 static seen_entry *find_seen(dc_collect *c, const uint8_t d[32])

@@ -14,7 +14,7 @@
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/pk.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 
 #include "dc_test.h"
 
@@ -34,7 +34,7 @@ static inline size_t bs_sign(const char *key_path, const void *msg, size_t len,
 	if (mbedtls_pk_parse_keyfile(&pk, key_path, NULL) != 0 ||
 	    mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &ent,
 				  (const unsigned char *)"bundle test", 11) != 0 ||
-	    mbedtls_sha256_ret(msg, len, hash, 0) != 0 ||
+	    dc_sha256(msg, len, hash) != 0 ||
 	    mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, 32, sig, &sl,
 			    mbedtls_ctr_drbg_random, &drbg) != 0)
 		sl = 0;
@@ -56,7 +56,7 @@ static inline int bs_write(const char *path, const void *data, size_t len)
 static inline void bs_hex(const void *data, size_t len, char out[65])
 {
 	uint8_t h[32];
-	mbedtls_sha256_ret(data, len, h, 0);
+	dc_sha256(data, len, h);
 	for (int i = 0; i < 32; i++)
 		snprintf(out + 2 * i, 3, "%02x", h[i]);
 }

@@ -20,7 +20,7 @@
 #include <mbedtls/entropy.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/rsa.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 #include <mbedtls/x509_crt.h>
 
 #include "dc_base45.h"
@@ -91,7 +91,7 @@ static int signer_load(signer *s, const char *key_path, const char *cert_path)
 	fclose(f);
 	if (mbedtls_x509_crt_parse(&crt, s->cert, s->cert_len + 1) != 0)
 		return -1;
-	mbedtls_sha256_ret(crt.raw.p, crt.raw.len, h, 0);
+	dc_sha256(crt.raw.p, crt.raw.len, h);
 	memcpy(s->kid, h, 8);
 	mbedtls_x509_crt_free(&crt);
 	s->alg = mbedtls_pk_get_type(&s->pk) == MBEDTLS_PK_RSA ? -37 : -7;
@@ -120,7 +120,7 @@ static size_t sign_tbs(signer *s, const uint8_t *tbs, size_t n, uint8_t *sig)
 {
 	uint8_t h[32];
 	uint32_t seed = 42;
-	mbedtls_sha256_ret(tbs, n, h, 0);
+	dc_sha256(tbs, n, h);
 	if (s->alg == -7) {
 		mbedtls_ecp_keypair *ec = mbedtls_pk_ec(s->pk);
 		mbedtls_mpi r, ss;

@@ -13,6 +13,7 @@
 
 #include <mbedtls/base64.h>
 
+#include "dc_hash.h"
 #include "dc_base45.h"
 #include "dc_cose.h"
 #include "dc_dcc.h"
@@ -433,14 +434,7 @@ static void revocation_json(const char *type, const uint8_t h[16], char *out, si
 static void sha16(const void *a, size_t al, const void *b, size_t bl, uint8_t out[16])
 {
 	uint8_t h[32];
-	mbedtls_sha256_context c;
-	mbedtls_sha256_init(&c);
-	mbedtls_sha256_starts_ret(&c, 0);
-	mbedtls_sha256_update_ret(&c, a, al);
-	if (bl)
-		mbedtls_sha256_update_ret(&c, b, bl);
-	mbedtls_sha256_finish_ret(&c, h);
-	mbedtls_sha256_free(&c);
+	dc_sha256_2(a, al, b, bl, h);
 	memcpy(out, h, 16);
 }
 

@@ -22,7 +22,7 @@
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 #include <png.h>
 #include <zbar.h>
 #include <zlib.h>
@@ -106,7 +106,7 @@ static bool thumbprint(const uint8_t xy[64], char kid[64])
 	int n = snprintf(json, sizeof json, "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}", x, y);
 	if (n <= 0 || (size_t)n >= sizeof json)
 		return false;
-	mbedtls_sha256_ret((const uint8_t *)json, (size_t)n, h, 0);
+	dc_sha256((const uint8_t *)json, (size_t)n, h);
 	b64url_enc(h, 32, kid);
 	return true;
 }
@@ -124,7 +124,7 @@ static bool es256_verify(const uint8_t xy[64], const char *msg, size_t len, cons
 	mbedtls_mpi_init(&s);
 	pt[0] = 0x04;
 	memcpy(pt + 1, xy, 64);
-	mbedtls_sha256_ret((const uint8_t *)msg, len, h, 0);
+	dc_sha256((const uint8_t *)msg, len, h);
 	if (mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1) == 0 &&
 	    mbedtls_ecp_point_read_binary(&grp, &q, pt, sizeof pt) == 0 &&
 	    mbedtls_ecp_check_pubkey(&grp, &q) == 0 &&

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include <mbedtls/ecdsa.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 #include <png.h>
 #include <zbar.h>
 #include <zlib.h>
@@ -84,7 +84,7 @@ static void check_sign(void)
 	uint8_t h[32], pt[65] = { 0x04 };
 	memcpy(pt + 1, x, 32);
 	memcpy(pt + 33, y, 32);
-	mbedtls_sha256_ret((const uint8_t *)msg, strlen(msg), h, 0);
+	dc_sha256((const uint8_t *)msg, strlen(msg), h);
 	mbedtls_ecp_group grp;
 	mbedtls_ecp_point q;
 	mbedtls_mpi r, s;

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <mbedtls/sha256.h>
-
 #include "dc_bundle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -8,7 +8,7 @@
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/pk.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 #include <zlib.h>
 
 #include "dc_b64.h"
@@ -45,7 +45,7 @@ static void fill_jwk(forge_key *k)
 	const char *crv = k->kp.grp.id == MBEDTLS_ECP_DP_SECP256R1 ? "P-256" : "P-384";
 	snprintf(tp_json, sizeof tp_json, "{\"crv\":\"%s\",\"kty\":\"EC\",\"x\":\"%s\",\"y\":\"%s\"}",
 		 crv, x, y);
-	mbedtls_sha256_ret((const uint8_t *)tp_json, strlen(tp_json), tp, 0);
+	dc_sha256((const uint8_t *)tp_json, strlen(tp_json), tp);
 	dc_b64url_encode(tp, 32, kid, sizeof kid);
 	snprintf(k->kid, sizeof k->kid, "%s", kid);
 	snprintf(k->jwk, sizeof k->jwk,
@@ -139,7 +139,7 @@ char *forge_jws(const forge_key *k, const char *header_json, const char *payload
 
 	uint8_t hash[32], sig[160];
 	size_t sl = 0;
-	mbedtls_sha256_ret((const uint8_t *)input, inl, hash, 0);
+	dc_sha256((const uint8_t *)input, inl, hash);
 	mbedtls_mpi r, s;
 	mbedtls_mpi_init(&r);
 	mbedtls_mpi_init(&s);

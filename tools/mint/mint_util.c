@@ -13,7 +13,7 @@
 #include <mbedtls/ecp.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
+#include "dc_hash.h"
 #include <zlib.h>
 
 static int deflate_buf(const uint8_t *in, size_t len, int window_bits,
@@ -72,7 +72,7 @@ char *dc_mint_b64url(const uint8_t *in, size_t len)
 
 void dc_mint_sha256(const uint8_t *in, size_t len, uint8_t out[32])
 {
-	mbedtls_sha256_ret(in, len, out, 0);
+	dc_sha256(in, len, out);
 }
 
 int dc_mint_load_key(const char *path, mbedtls_pk_context *pk)
