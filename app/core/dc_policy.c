@@ -9,6 +9,7 @@
  *    since" the number of whole hours; limits compare exact seconds.
  */
 #include "dc_policy.h"
+#include "dc_kv.h"
 #include "dc_time.h"
 
 #include <math.h>
@@ -139,24 +140,6 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Copies policy-file text into an error message: printable ASCII only and
- * short, so a binary or hostile file cannot mangle a log line. */
-static void quote(char *dst, size_t cap, const char *s, size_t n)
-{
-	size_t o = 0;
-	const size_t max_shown = 40;
-	for (size_t i = 0; i < n && o + 4 < cap; i++) {
-		if (i == max_shown) {
-			memcpy(dst + o, "...", 3);
-			o += 3;
-			break;
-		}
-		unsigned char c = (unsigned char)s[i];
-		dst[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	dst[o] = 0;
-}
-
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
@@ -250,7 +233,7 @@ static bool add_product(dc_policy *p, const char *s, size_t n, char *why, size_t
 		return true;
 	}
 	if (n >= POLICY_MAX_CODE) {
-		quote(q, sizeof q, s, n);
+		dc_kv_quote(q, sizeof q, s, n);
 		snprintf(why, whylen, "product code '%s' is longer than %d characters",
 			 q, POLICY_MAX_CODE - 1);
 		return false;
@@ -258,7 +241,7 @@ static bool add_product(dc_policy *p, const char *s, size_t n, char *why, size_t
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c <= 0x20 || c >= 0x7f) {
-			quote(q, sizeof q, s, n);
+			dc_kv_quote(q, sizeof q, s, n);
 			snprintf(why, whylen, "product code '%s' has a space or non-ASCII character", q);
 			return false;
 		}
@@ -288,7 +271,7 @@ static bool add_test_type(dc_policy *p, const char *s, size_t n, char *why, size
 		p->antigen = true;
 		return true;
 	}
-	quote(q, sizeof q, s, n);
+	dc_kv_quote(q, sizeof q, s, n);
 	snprintf(why, whylen, "unknown test type '%s' (use NAAT, antigen)", q);
 	return false;
 }
@@ -328,7 +311,7 @@ static bool set_key(dc_policy *p, enum key_id k, const char *v, size_t n,
 	case K__COUNT:
 		break;
 	}
-	quote(q, sizeof q, v, n);
+	dc_kv_quote(q, sizeof q, v, n);
 	if (b) {
 		if (parse_bool(v, n, b))
 			return true;
@@ -376,14 +359,37 @@ static bool check_consistency(const dc_policy *p, const int line_of[K__COUNT],
 	return true;
 }
 
+struct policy_ctx {
+	dc_policy *p;
+	int line_of[K__COUNT];
+};
+
+static bool policy_line(void *ctx, size_t key, const char *val, size_t vlen,
+			unsigned line, char *why, size_t whylen)
+{
+	struct policy_ctx *pc = ctx;
+	char reason[160];
+	enum key_id k = (enum key_id)key;
+	pc->line_of[k] = (int)line;
+	if (vlen == 0) {
+		snprintf(why, whylen, "%s has no value", key_names[k]);
+		return false;
+	}
+	if (!set_key(pc->p, k, val, vlen, reason, sizeof reason)) {
+		snprintf(why, whylen, "%s: %s", key_names[k], reason);
+		return false;
+	}
+	return true;
+}
+
 dc_policy *dc_policy_parse(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
-	dc_policy *p = NULL;
-	int line_of[K__COUNT] = {0};
-	const char *text = (const char *)buf;
-	size_t pos = 0;
-	int lineno = 0;
-	char why[160], q[64];
+	static const dc_kv_format format = {
+		.keys = key_names,
+		.n_keys = K__COUNT,
+		.max_line = POLICY_MAX_LINE,
+	};
+	struct policy_ctx pc = { 0 };
 
 	if (!buf && len) {
 		seterr(err, errlen, "no policy data");
@@ -393,84 +399,18 @@ dc_policy *dc_policy_parse(const uint8_t *buf, size_t len, char *err, size_t err
 		seterr(err, errlen, "policy file is larger than %d bytes", DC_POLICY_MAX_FILE_SIZE);
 		goto fail;
 	}
-	p = dc_policy_new_default();
-	if (!p) {
+	pc.p = dc_policy_new_default();
+	if (!pc.p) {
 		seterr(err, errlen, "out of memory");
 		goto fail;
 	}
-	/* Editors on some systems start UTF-8 files with a byte order mark. */
-	if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
-		pos = 3;
-
-	while (pos < len) {
-		size_t end = pos;
-		while (end < len && text[end] != '\n')
-			end++;
-		lineno++;
-		const char *line = text + pos;
-		size_t n = end - pos;
-		pos = end + 1;
-
-		if (n > POLICY_MAX_LINE) {
-			seterr(err, errlen, "line %d: longer than %d characters", lineno, POLICY_MAX_LINE);
-			goto fail;
-		}
-		if (memchr(line, 0, n)) {
-			seterr(err, errlen, "line %d: contains a NUL byte", lineno);
-			goto fail;
-		}
-		const char *hash = memchr(line, '#', n);
-		if (hash)
-			n = (size_t)(hash - line);
-		trim(&line, &n);
-		if (n == 0)
-			continue;
-
-		const char *eq = memchr(line, '=', n);
-		if (!eq) {
-			quote(q, sizeof q, line, n);
-			seterr(err, errlen, "line %d: expected 'key = value', got '%s'", lineno, q);
-			goto fail;
-		}
-		const char *key = line;
-		size_t klen = (size_t)(eq - line);
-		const char *val = eq + 1;
-		size_t vlen = n - klen - 1;
-		trim(&key, &klen);
-		trim(&val, &vlen);
-
-		enum key_id k = K__COUNT;
-		for (int i = 0; i < K__COUNT; i++) {
-			if (strlen(key_names[i]) == klen && memcmp(key_names[i], key, klen) == 0) {
-				k = (enum key_id)i;
-				break;
-			}
-		}
-		if (k == K__COUNT) {
-			quote(q, sizeof q, key, klen);
-			seterr(err, errlen, "line %d: unknown key '%s'", lineno, q);
-			goto fail;
-		}
-		if (line_of[k]) {
-			seterr(err, errlen, "line %d: duplicate key '%s' (first set on line %d)",
-			       lineno, key_names[k], line_of[k]);
-			goto fail;
-		}
-		line_of[k] = lineno;
-		if (vlen == 0) {
-			seterr(err, errlen, "line %d: %s has no value", lineno, key_names[k]);
-			goto fail;
-		}
-		if (!set_key(p, k, val, vlen, why, sizeof why)) {
-			seterr(err, errlen, "line %d: %s: %s", lineno, key_names[k], why);
-			goto fail;
-		}
-	}
-	if (!check_consistency(p, line_of, err, errlen))
+	if (dc_kv_parse(&format, buf, len, policy_line, &pc, err, errlen))
 		goto fail;
-	return p;
+	if (!check_consistency(pc.p, pc.line_of, err, errlen))
+		goto fail;
+	return pc.p;
 fail:
-	dc_policy_free(p);
+	dc_policy_free(pc.p);
 	return NULL;
 }
 
