@@ -130,16 +130,6 @@ static const char *const key_names[K__COUNT] = {
 	[K_RECOVERY_MAX] = "recovery_max_days",
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
@@ -331,28 +321,28 @@ static bool set_key(dc_policy *p, enum key_id k, const char *v, size_t n,
 /* Whole-file rules that no single line can break on its own. The message
  * names the line of the key that was set last, where the conflict shows. */
 static bool check_consistency(const dc_policy *p, const int line_of[K__COUNT],
-			      char *err, size_t errlen)
+			      char *why, size_t whylen)
 {
 	int at;
 	if (!p->accept_vaccination && !p->accept_test && !p->accept_recovery) {
 		at = line_of[K_ACCEPT_VACCINATION];
 		if (line_of[K_ACCEPT_TEST] > at) at = line_of[K_ACCEPT_TEST];
 		if (line_of[K_ACCEPT_RECOVERY] > at) at = line_of[K_ACCEPT_RECOVERY];
-		seterr(err, errlen, "line %d: policy admits nobody: accept_vaccination, "
+		snprintf(why, whylen, "line %d: policy admits nobody: accept_vaccination, "
 		       "accept_test and accept_recovery are all false", at);
 		return false;
 	}
 	if (p->max_days != 0 && p->max_days < p->min_days) {
 		at = line_of[K_MAX_DAYS] > line_of[K_MIN_DAYS] ? line_of[K_MAX_DAYS]
 							      : line_of[K_MIN_DAYS];
-		seterr(err, errlen, "line %d: max_days_after_last_dose (%d) is less than "
+		snprintf(why, whylen, "line %d: max_days_after_last_dose (%d) is less than "
 		       "min_days_after_last_dose (%d)", at, p->max_days, p->min_days);
 		return false;
 	}
 	if (p->recovery_max_days < p->recovery_min_days) {
 		at = line_of[K_RECOVERY_MAX] > line_of[K_RECOVERY_MIN] ? line_of[K_RECOVERY_MAX]
 								      : line_of[K_RECOVERY_MIN];
-		seterr(err, errlen, "line %d: recovery_max_days (%d) is less than "
+		snprintf(why, whylen, "line %d: recovery_max_days (%d) is less than "
 		       "recovery_min_days (%d)", at, p->recovery_max_days, p->recovery_min_days);
 		return false;
 	}
@@ -390,26 +380,20 @@ dc_policy *dc_policy_parse(const uint8_t *buf, size_t len, char *err, size_t err
 		.max_line = POLICY_MAX_LINE,
 	};
 	struct policy_ctx pc = { 0 };
+	char msg[256];
 
-	if (!buf && len) {
-		seterr(err, errlen, "no policy data");
-		goto fail;
-	}
-	if (len > DC_POLICY_MAX_FILE_SIZE) {
-		seterr(err, errlen, "policy file is larger than %d bytes", DC_POLICY_MAX_FILE_SIZE);
-		goto fail;
-	}
-	pc.p = dc_policy_new_default();
-	if (!pc.p) {
-		seterr(err, errlen, "out of memory");
-		goto fail;
-	}
-	if (dc_kv_parse(&format, buf, len, policy_line, &pc, err, errlen))
-		goto fail;
-	if (!check_consistency(pc.p, pc.line_of, err, errlen))
-		goto fail;
-	return pc.p;
-fail:
+	if (!buf && len)
+		snprintf(msg, sizeof msg, "no policy data");
+	else if (len > DC_POLICY_MAX_FILE_SIZE)
+		snprintf(msg, sizeof msg, "policy file is larger than %d bytes",
+			 DC_POLICY_MAX_FILE_SIZE);
+	else if (!(pc.p = dc_policy_new_default()))
+		snprintf(msg, sizeof msg, "out of memory");
+	else if (dc_kv_parse(&format, buf, len, policy_line, &pc, msg, sizeof msg) == 0 &&
+		 check_consistency(pc.p, pc.line_of, msg, sizeof msg))
+		return pc.p;
+	if (err && errlen)
+		snprintf(err, errlen, "%s", msg);
 	dc_policy_free(pc.p);
 	return NULL;
 }
