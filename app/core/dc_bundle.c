@@ -15,6 +15,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include "dc_hash.h"
+#include "dc_mbedtls.h"
 #include "dc_pem.h"
 
 #include "dc_time.h"
@@ -300,7 +301,7 @@ static dc_err load_pin(mbedtls_pk_context *pk, const uint8_t *pub, size_t pub_le
 		rc = mbedtls_pk_parse_public_key(pk, pub, pub_len);
 	}
 	if (rc != 0 || !mbedtls_pk_can_do(pk, MBEDTLS_PK_ECDSA) ||
-	    mbedtls_pk_ec(*pk)->grp.id != MBEDTLS_ECP_DP_SECP256R1)
+	    dc_pk_ec_group(pk) != MBEDTLS_ECP_DP_SECP256R1)
 		return DC_E_BUNDLE_OPERATOR_KEY;
 	return DC_OK;
 }
