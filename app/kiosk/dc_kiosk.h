@@ -2,7 +2,7 @@
  * dc_kiosk: the door kiosk's state machine as pure logic. No SDL, no
  * clock reads, no I/O: every event carries the time it happened, as a
  * monotonic millisecond count (timeouts) and as wall-clock unix seconds
- * (clock sanity, validity dates). The caller (dc_app, tests) owns the clock.
+ * (clock sanity, validity dates). The caller (dc_door, tests) owns the clock.
  *
  *   SCANNING --credential--> RESULT (PASS / FAIL / NOT VALID /
  *            NOT VERIFIABLE / CLOCK NOT SET / CAPACITY REACHED)
