@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dc_collect.h"
 #include "dc_kiosk.h"
 
 #define DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -17,7 +18,7 @@ void dc_config_defaults(dc_config *c)
 	c->camera_height = 720;
 	c->fullscreen = true;
 	c->result_ms = DC_KIOSK_DEFAULT_RESULT_MS;
-	c->chunk_timeout_ms = DC_KIOSK_DEFAULT_CHUNK_TIMEOUT_MS;
+	c->chunk_timeout_ms = DC_COLLECT_DEFAULT_TIMEOUT_MS;
 	snprintf(c->trust, sizeof c->trust, "%s", "/etc/doorcheck/trust");
 	snprintf(c->font, sizeof c->font, "%s", DEFAULT_FONT);
 }

@@ -84,17 +84,15 @@ static void door_check(void *ctx, const char *const *texts, const size_t *lens, 
 static void door_wipe(void *ctx)
 {
 	dc_door *d = ctx;
-	dc_collect_result r;
 	if (d->src)
 		dc_source_wipe(d->src);
 	if (d->scanner)
 		dc_scanner_wipe(d->scanner);
 	if (dc_collect_pending(d->collect, NULL, NULL))
 		dc_collect_reset(d->collect);
-	else /* an empty frame wipes the last credential's texts but keeps
-	      * the seen list, so a card left in view is not counted again */
-		dc_collect_feed(d->collect, d->now_ms, NULL, NULL, 0, &r);
-	mbedtls_platform_zeroize(&r, sizeof r);
+	else /* wipes the last credential's texts but keeps the seen list,
+	      * so a card left in view is not counted again */
+		dc_collect_release(d->collect);
 }
 
 void dc_door_feed_texts(dc_door *d, uint64_t t, const char *const *texts, const size_t *lens,
@@ -110,8 +108,7 @@ void dc_door_feed_texts(dc_door *d, uint64_t t, const char *const *texts, const 
 		dc_kiosk_credential(d->kiosk, t, dc_door_wall(d, t), r.texts, r.lens, r.n);
 		break;
 	case DC_COLLECT_TIMEOUT:
-		if (dc_kiosk_screen(d->kiosk)->kind == DC_SCREEN_CHUNKS)
-			dc_kiosk_dismiss(d->kiosk, t, dc_door_wall(d, t));
+		dc_kiosk_chunks_dropped(d->kiosk, t, dc_door_wall(d, t));
 		break;
 	default:
 		break;
@@ -204,7 +201,13 @@ static int door_setup(dc_door *d)
 		fprintf(stderr, "doorcheck: policy: %s\n", err);
 		return -1;
 	}
-	dc_collect_config cc = { .chunk_timeout_ms = cfg->chunk_timeout_ms };
+	/* The collector alone decides what is a new showing and when a
+	 * partial multi-part card is given up (docs/kiosk.md). */
+	dc_collect_config cc = {
+		.chunk_timeout_ms = cfg->chunk_timeout_ms,
+		.gone_ms = DC_COLLECT_KIOSK_GONE_MS,
+		.hold = 1,
+	};
 	d->collect = dc_collect_new(&cc);
 	d->ui = dc_ui_new(cfg->font, err, sizeof err);
 	if (!d->collect || !d->ui) {
@@ -221,7 +224,6 @@ static int door_setup(dc_door *d)
 	d->wall0 = d->o.now ? d->o.now : (int64_t)time(NULL);
 	dc_kiosk_config kc = {
 		.result_ms = cfg->result_ms,
-		.chunk_timeout_ms = cfg->chunk_timeout_ms,
 		.capacity = cfg->capacity,
 		.dup_warn_minutes = cfg->dup_warn_minutes,
 		.build_time = DC_BUILD_EPOCH,
