@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dc_time.h"
+
 static void sim_defaults(dc_config *cfg)
 {
 	cfg->fullscreen = false;
@@ -27,7 +29,10 @@ static void sim_usage(void)
 	"  --headless             no window: run the inputs through the kiosk and render\n"
 	"  --render DIR           headless: write one PNG per screen change into DIR\n"
 	"  --size WxH             headless / window size (default 800x480)\n"
-	"  --now EPOCH            simulated machine clock start (unix seconds)\n"
+	"  --now EPOCH            simulated machine clock start (unix seconds); checked\n"
+	"                         like the machine clock (before the build: CLOCK NOT SET)\n"
+	"  --at TIME              validation time, as doorcheck-verify --at: ISO 8601 or\n"
+	"                         @epoch; a test clock, so the clock check accepts it\n"
 	"  --scans N              headless: repeat the inputs until N codes were checked\n"
 	"  --screenshot-dir DIR   where the S key saves screenshots (default .)\n"
 	"  --demo                 the project's demo cards: a window when there is a\n"
@@ -85,6 +90,16 @@ static int sim_option(void *ctx, int argc, char **argv, int *i)
 		}
 		o->door.now = n;
 		++*i;
+	} else if (!strcmp(a, "--at") && v) {
+		double at;
+		if (!dc_time_parse(v, strlen(v), &at) || at < 1) {
+			fprintf(stderr, "%s: --at needs ISO 8601 (2026-01-31T12:00:00Z) or @epoch\n",
+				argv[0]);
+			return -1;
+		}
+		o->door.now = (int64_t)at;
+		o->door.test_clock = true;
+		++*i;
 	} else if (!strcmp(a, "--scans") && v) {
 		o->scans = (unsigned)strtoul(v, NULL, 10);
 		++*i;
@@ -140,11 +155,29 @@ int main(int argc, char **argv)
 	int rc = dc_sim_args(&o, argc, argv);
 	if (rc != 0)
 		return rc < 0 ? 2 : 0;
-	dc_door *d = dc_door_new(&o.door, o.headless);
-	if (!d)
-		rc = 1;
-	else
-		rc = o.headless ? dc_sim_run_headless(&o, d) : dc_sim_run_window(&o, d);
-	dc_door_free(d);
+	if (!o.headless) {
+		dc_door *d = dc_door_new(&o.door, false);
+		rc = d ? dc_sim_run_window(&o, d) : 1;
+		dc_door_free(d);
+		return rc;
+	}
+	if (o.n_groups == 0)
+		o.groups[o.n_groups++] = (dc_sim_group){ .at = 0, .first = 0, .end = o.n_inputs };
+	unsigned seq = 0;
+	for (size_t g = 0; g < o.n_groups && rc == 0; g++) {
+		dc_door_opts dopt = o.door;
+		if (o.groups[g].at) {
+			dopt.now = o.groups[g].at;
+			dopt.test_clock = true;
+		}
+		if (o.groups[g].title && !o.quiet) {
+			char when[32];
+			dc_time_format((double)dopt.now, when, sizeof when);
+			printf("%s%s, checked at %s:\n", g ? "\n" : "", o.groups[g].title, when);
+		}
+		dc_door *d = dc_door_new(&dopt, true);
+		rc = d ? dc_sim_run_headless(&o, d, o.groups[g].first, o.groups[g].end, &seq) : 1;
+		dc_door_free(d);
+	}
 	return rc;
 }

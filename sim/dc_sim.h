@@ -21,9 +21,22 @@
 #include "dc_door.h"
 
 #define DC_SIM_MAX_INPUTS 256
+#define DC_SIM_MAX_GROUPS 4
+
+/* Inputs [first, end) checked at validation time `at` (a test clock). */
+typedef struct {
+	int64_t at;
+	size_t first, end;
+	const char *title;
+} dc_sim_group;
 
 typedef struct {
 	dc_door_opts door;
+	/* Headless runs in groups, each with a door started at its own
+	 * validation time (the demo: SHC and DCC cards are minted for
+	 * different dates); none = all inputs at door.now. */
+	dc_sim_group groups[DC_SIM_MAX_GROUPS];
+	size_t n_groups;
 	bool headless;           /* no window: render inputs to PNG / memory */
 	const char *render_dir;  /* headless: write one PNG per screen change */
 	const char *inputs[DC_SIM_MAX_INPUTS];
@@ -41,9 +54,11 @@ int dc_sim_args(dc_sim_opts *o, int argc, char **argv);
 /* --demo: the demo cards and the demo trust folder. 0, or -1 (printed). */
 int dc_sim_demo_setup(dc_sim_opts *o);
 
-/* Runs the inputs through the door without a window, rendering each
- * screen change; prints one line per screen: input, screen, file. */
-int dc_sim_run_headless(dc_sim_opts *o, dc_door *d);
+/* Runs inputs [first, end) through the door without a window, rendering
+ * each screen change; prints one line per screen: input, screen, and the
+ * PNG file that shows it. *png_seq numbers the files across calls. */
+int dc_sim_run_headless(dc_sim_opts *o, dc_door *d, size_t first, size_t end,
+			unsigned *png_seq);
 
 /* The simulator's window: its keys and still pictures. */
 int dc_sim_run_window(dc_sim_opts *o, dc_door *d);

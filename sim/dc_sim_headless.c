@@ -59,19 +59,23 @@ static int render(headless *h, bool force)
 		fprintf(stderr, "doorcheck-sim: render: %s\n", SDL_GetError());
 		return -1;
 	}
-	/* A text: input is a code itself: never echo it. */
-	if (!h->o->quiet)
-		printf("%s: %s\n", !h->input_name ? "-" : strncmp(h->input_name, "text:", 5)
-		       ? h->input_name : "text", dc_screen_name(s->kind));
+	char file[128] = "", path[4096], err[512], stem[64];
 	if (h->o->render_dir) {
-		char path[4096], err[512], stem[64];
 		stem_of(h->input_name ? h->input_name : "start", stem, sizeof stem);
-		snprintf(path, sizeof path, "%s/%04u-%s-%s.png", h->o->render_dir, h->png_seq++,
-			 stem, dc_screen_name(s->kind));
+		snprintf(file, sizeof file, "%04u-%s-%s.png", h->png_seq++, stem,
+			 dc_screen_name(s->kind));
+		snprintf(path, sizeof path, "%s/%s", h->o->render_dir, file);
 		if (dc_sim_png_write(h->cv.surface, path, err, sizeof err) != 0) {
 			fprintf(stderr, "doorcheck-sim: %s\n", err);
 			return -1;
 		}
+	}
+	/* "input: screen  file". A text: input is a code itself: never echo it. */
+	if (!h->o->quiet) {
+		const char *name = !h->input_name ? "start"
+			: !strncmp(h->input_name, "text:", 5) ? "text" : h->input_name;
+		const char *base = strrchr(name, '/');
+		printf("%s: %-16s%s\n", base ? base + 1 : name, dc_screen_name(s->kind), file);
 	}
 	return 0;
 }
@@ -224,9 +228,10 @@ static int run_input(headless *h, const char *in)
 	return run_file(h, in);
 }
 
-int dc_sim_run_headless(dc_sim_opts *o, dc_door *d)
+int dc_sim_run_headless(dc_sim_opts *o, dc_door *d, size_t first, size_t end,
+			unsigned *png_seq)
 {
-	headless h = { .o = o, .d = d };
+	headless h = { .o = o, .d = d, .png_seq = *png_seq };
 	int w = o->door.width ? o->door.width : 800, ht = o->door.height ? o->door.height : 480;
 	int rc = 1;
 	if (o->render_dir && mkdir(o->render_dir, 0755) != 0 && errno != EEXIST) {
@@ -243,7 +248,7 @@ int dc_sim_run_headless(dc_sim_opts *o, dc_door *d)
 	unsigned target = o->scans;
 	do {
 		unsigned before = dc_kiosk_screen(k)->scanned;
-		for (size_t i = 0; i < o->n_inputs; i++)
+		for (size_t i = first; i < end && i < o->n_inputs; i++)
 			if (run_input(&h, o->inputs[i]) != 0)
 				goto out;
 		if (dc_kiosk_screen(k)->scanned == before)
@@ -255,11 +260,12 @@ int dc_sim_run_headless(dc_sim_opts *o, dc_door *d)
 		       s->scanned, s->passed, s->failed, s->not_valid, s->not_verifiable);
 		char *where = o->render_dir ? realpath(o->render_dir, NULL) : NULL;
 		if (where)
-			printf("%u screens rendered into %s\n", h.png_seq, where);
+			printf("%u screens rendered into %s\n", h.png_seq - *png_seq, where);
 		free(where);
 	}
 	rc = 0;
 out:
+	*png_seq = h.png_seq;
 	dc_canvas_close(&h.cv);
 	return rc;
 }

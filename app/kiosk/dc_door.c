@@ -228,6 +228,7 @@ static int door_setup(dc_door *d)
 		.dup_warn_minutes = cfg->dup_warn_minutes,
 		.build_time = DC_BUILD_EPOCH,
 		.trust_time = dc_trust_data_time(d->trust),
+		.test_clock = d->o.test_clock && d->o.now,
 		.utc_offset_s = local_offset(d->wall0),
 		.check = door_check, .check_ctx = d,
 		.wipe = door_wipe, .wipe_ctx = d,

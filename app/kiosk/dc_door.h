@@ -32,6 +32,10 @@ typedef struct {
 	 * seconds; 0 = the machine clock). It is checked like the machine
 	 * clock: a value before the build shows CLOCK NOT SET. */
 	int64_t now;
+	/* now is an explicit validation time (the simulator's --at, as
+	 * doorcheck-verify --at): a test clock, which the clock check
+	 * accepts (dc_clock_ok). The door program never sets it. */
+	bool test_clock;
 } dc_door_opts;
 
 /* What a program built on the door adds to its command line. */
