@@ -137,11 +137,12 @@ int dc_config_set(dc_config *c, const char *key, const char *v, char *err, size_
 {
 	unsigned long n;
 	if (!strcmp(key, "camera")) {
-		static const char *const kinds[] = { "libcamera", "v4l2", "image", "folder", "text" };
+		static const char *const kinds[] = { "libcamera", "v4l2", "image", "folder", "text",
+						     "evdev", "tty" };
 		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 			if (!strcmp(v, kinds[i]))
 				return set_str(c->camera, sizeof c->camera, v);
-		return fail(err, errlen, key, "expected libcamera, v4l2, image, folder or text");
+		return fail(err, errlen, key, "expected libcamera, v4l2, image, folder, text, evdev or tty");
 	}
 	if (!strcmp(key, "device"))
 		return set_str(c->device, sizeof c->device, v) ? fail(err, errlen, key, "too long") : 0;

@@ -14,6 +14,7 @@
 #include "dc_trust.h"
 #include "dc_trustload.h"
 #include "dc_verify.h"
+#include "dc_wedge.h"
 
 #ifndef DC_BUILD_EPOCH
 #define DC_BUILD_EPOCH 0LL
@@ -36,6 +37,7 @@ struct dc_door {
 	dc_source *src;
 	dc_ui *ui;
 	dc_tone *tone;
+	dc_wedge wedge;    /* keyboard-wedge scanner vs staff keys */
 	uint64_t now_ms;   /* last event time */
 	uint64_t mono0;    /* event clock at start */
 	int64_t wall0;     /* wall clock at start */
@@ -319,6 +321,39 @@ static bool door_key(dc_door *d, const SDL_KeyboardEvent *ev, uint64_t t, bool *
 	return true;
 }
 
+static bool is_modifier(SDL_Keycode k)
+{
+	return k == SDLK_LSHIFT || k == SDLK_RSHIFT || k == SDLK_LCTRL || k == SDLK_RCTRL ||
+	       k == SDLK_LALT || k == SDLK_RALT || k == SDLK_LGUI || k == SDLK_RGUI ||
+	       k == SDLK_CAPSLOCK || k == SDLK_MODE;
+}
+
+/* Keys go through dc_wedge first: what a keyboard-wedge scanner types is
+ * a code for the pipeline, never a staff key or a simulator key. */
+static void window_keys(dc_door *d, const dc_door_window *w, SDL_Renderer *r, uint64_t t,
+			bool *quit)
+{
+	dc_wedge_key wk;
+	const char *line;
+	size_t len;
+	switch (dc_wedge_poll(&d->wedge, SDL_GetTicks(), &wk, &line, &len)) {
+	case DC_WEDGE_KEY: {
+		SDL_KeyboardEvent ke = { .type = SDL_KEYDOWN, .state = SDL_PRESSED };
+		ke.keysym.sym = wk.sym;
+		ke.keysym.mod = wk.mod;
+		ke.keysym.scancode = (SDL_Scancode)wk.scancode;
+		if (!(w->key && w->key(w->ctx, d, &ke, t, r, quit)))
+			door_key(d, &ke, t, quit);
+		break;
+	}
+	case DC_WEDGE_LINE:
+		dc_door_feed_texts(d, t, &line, &len, 1);
+		break;
+	default:
+		break;
+	}
+}
+
 /* One loop period from the source. True when the source has run out. */
 static bool door_frame(dc_door *d, uint64_t *t)
 {
@@ -383,6 +418,7 @@ int dc_door_run_window(dc_door *d, const dc_door_window *w)
 		d->tone = dc_tone_new();
 	if (dc_door_open_source(d) != 0 && !w->source_optional)
 		goto out;
+	dc_wedge_init(&d->wedge, 0);
 	if (w->start)
 		w->start(w->ctx, d);
 
@@ -397,10 +433,18 @@ int dc_door_run_window(dc_door *d, const dc_door_window *w)
 				quit = true;
 			else if (ev.type == SDL_WINDOWEVENT)
 				dirty = true;
-			else if (ev.type == SDL_KEYDOWN &&
-				 !(w->key && w->key(w->ctx, d, &ev.key, t, r, &quit)))
-				door_key(d, &ev.key, t, &quit);
+			else if (ev.type == SDL_KEYDOWN && !ev.key.repeat &&
+				 !is_modifier(ev.key.keysym.sym)) {
+				dc_wedge_key k = { ev.key.keysym.sym, ev.key.keysym.mod,
+						   ev.key.keysym.scancode };
+				SDL_Keycode s = ev.key.keysym.sym;
+				dc_wedge_keydown(&d->wedge, ev.key.timestamp, &k,
+						 s == SDLK_RETURN || s == SDLK_KP_ENTER);
+			} else if (ev.type == SDL_TEXTINPUT) {
+				dc_wedge_text(&d->wedge, ev.text.text);
+			}
 		}
+		window_keys(d, w, r, t, &quit);
 		bool src_end = false;
 		if (w->frame && w->frame(w->ctx, d, t))
 			SDL_Delay(FRAME_MS);
@@ -422,6 +466,7 @@ int dc_door_run_window(dc_door *d, const dc_door_window *w)
 	}
 	rc = 0;
 out:
+	dc_wedge_wipe(&d->wedge);
 	if (target)
 		SDL_DestroyTexture(target);
 	if (r)

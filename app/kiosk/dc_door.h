@@ -98,7 +98,10 @@ typedef struct {
 } dc_door_window;
 
 /* Runs the window until quit. Door keys: Enter/D dismiss, +/- admitted
- * count, Ctrl+0 reset it, Ctrl+Q quit. Returns the process exit code. */
+ * count, Ctrl+0 reset it, Ctrl+Q quit. Every key goes through dc_wedge
+ * first: a keyboard-wedge scanner's burst is fed as a code and reaches
+ * neither the door's keys nor w->key; lone keys reach them ~100 ms late.
+ * Returns the process exit code. */
 int dc_door_run_window(dc_door *d, const dc_door_window *w);
 
 #endif
