@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dc_collect.h"
 #include "dc_kiosk.h"
 #include "dc_kv.h"
 
@@ -18,7 +19,7 @@ void dc_config_defaults(dc_config *c)
 	c->camera_height = 720;
 	c->fullscreen = true;
 	c->result_ms = DC_KIOSK_DEFAULT_RESULT_MS;
-	c->chunk_timeout_ms = DC_KIOSK_DEFAULT_CHUNK_TIMEOUT_MS;
+	c->chunk_timeout_ms = DC_COLLECT_DEFAULT_TIMEOUT_MS;
 	snprintf(c->trust, sizeof c->trust, "%s", "/etc/doorcheck/trust");
 	snprintf(c->font, sizeof c->font, "%s", DEFAULT_FONT);
 }
@@ -137,11 +138,12 @@ int dc_config_set(dc_config *c, const char *key, const char *v, char *err, size_
 {
 	unsigned long n;
 	if (!strcmp(key, "camera")) {
-		static const char *const kinds[] = { "libcamera", "v4l2", "image", "folder", "text" };
+		static const char *const kinds[] = { "libcamera", "v4l2", "image", "folder", "text",
+						     "evdev", "tty" };
 		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 			if (!strcmp(v, kinds[i]))
 				return set_str(c->camera, sizeof c->camera, v);
-		return fail(err, errlen, key, "expected libcamera, v4l2, image, folder or text");
+		return fail(err, errlen, key, "expected libcamera, v4l2, image, folder, text, evdev or tty");
 	}
 	if (!strcmp(key, "device"))
 		return set_str(c->device, sizeof c->device, v) ? fail(err, errlen, key, "too long") : 0;
