@@ -74,10 +74,42 @@ int main(void)
 		char k[1024];
 		CHECK_EQ_INT(add_issuer(t, DEMO_ISS, demo.jwk, NULL), DC_OK);
 		CHECK_EQ_INT(add_issuer(t, "https://p384.example", p384.jwk, NULL), DC_E_KEY_CURVE);
-		/* kid that is not the thumbprint */
+		/* kid that is not the thumbprint: indexed under both ids and
+		 * listed for the trust summary (issue 12), not refused */
 		snprintf(k, sizeof k, "%s", other.jwk);
 		memcpy(strstr(k, "\"kid\":\"") + 7, "AAAA", 4);
-		CHECK_EQ_INT(add_issuer(t, "https://badkid.example", k, NULL), DC_E_KEY_KID);
+		CHECK_EQ_INT(add_issuer(t, "https://badkid.example", k, NULL), DC_OK);
+		{
+			const dc_issuer *bi = dc_trust_find_issuer(t, "https://badkid.example");
+			const dc_key *bk = dc_issuer_find_key(bi, other.kid);
+			char listed[64];
+			memcpy(listed, "AAAA", 4);
+			memcpy(listed + 4, other.kid + 4, strlen(other.kid + 4) + 1);
+			CHECK(bk != NULL);
+			CHECK(dc_issuer_find_key(bi, listed) == bk);
+			CHECK_STR(dc_key_thumbprint(bk), other.kid);
+			CHECK_STR(dc_key_listed_kid(bk), listed);
+			CHECK_EQ_INT(dc_trust_kid_alias_count(t), 1);
+			const char *ai, *al, *at;
+			CHECK(dc_trust_kid_alias(t, 0, &ai, &al, &at));
+			CHECK_STR(ai, "https://badkid.example");
+			CHECK_STR(al, listed);
+			CHECK_STR(at, other.kid);
+			CHECK(!dc_trust_kid_alias(t, 1, &ai, &al, &at));
+			/* the demo issuer's keys are not the badkid issuer's */
+			CHECK(dc_issuer_find_key(bi, demo.kid) == NULL);
+			CHECK(dc_issuer_find_key(dc_trust_find_issuer(t, DEMO_ISS), listed) == NULL);
+		}
+		/* a listed kid naming another key of the same issuer is refused:
+		 * a kid must lead to one key only */
+		{
+			char two[2048], alias[1024];
+			snprintf(alias, sizeof alias, "%s", other.jwk);
+			memcpy(strstr(alias, "\"kid\":\"") + 7, demo.kid, strlen(demo.kid));
+			snprintf(two, sizeof two, "%s,%s", demo.jwk, alias);
+			CHECK_EQ_INT(add_issuer(t, "https://clash.example", two, NULL), DC_E_KEY_KID);
+			CHECK(dc_trust_find_issuer(t, "https://clash.example") == NULL);
+		}
 		CHECK_EQ_INT(add_issuer(t, "https://rsa.example",
 					"{\"kty\":\"RSA\",\"kid\":\"x\",\"n\":\"AQAB\",\"e\":\"AQAB\"}", NULL),
 			     DC_E_KEY_CURVE);
@@ -99,8 +131,7 @@ int main(void)
 		CHECK_EQ_INT(add_issuer(t, "https://slash.example/", other.jwk, NULL), DC_E_TRUST_FORMAT);
 		/* nothing from a failed file was added */
 		CHECK(dc_trust_find_issuer(t, "https://p384.example") == NULL);
-		CHECK(dc_trust_find_issuer(t, "https://badkid.example") == NULL);
-		CHECK_EQ_INT(dc_trust_issuer_count(t), 1);
+		CHECK_EQ_INT(dc_trust_issuer_count(t), 2); /* demo and badkid */
 		/* bad CRLs */
 		char crl[256];
 		snprintf(crl, sizeof crl, "{\"kid\":\"%s\",\"method\":\"rid\",\"ctr\":1,\"rids\":[\"a b\"]}", demo.kid);
