@@ -223,6 +223,28 @@ static bool is_b64url_token(const char *s, size_t max)
 	return n > 0 && n < max;
 }
 
+/*
+ * One P-256 coordinate: base64url of a big-endian integer below 2^256, as
+ * 32 bytes. RFC 7518 asks for exactly 32, but some issuers' encoders drop
+ * leading zero bytes (two Epic sites in the VCI directory list a 31-byte
+ * x) or add a sign byte; the integer is the same, so it is left-padded or
+ * stripped to 32. The on-curve check below still decides.
+ */
+static bool coordinate(const char *b64, uint8_t out[32])
+{
+	uint8_t buf[40];
+	size_t n, skip = 0;
+	if (!dc_b64url_decode(b64, strlen(b64), buf, sizeof buf, &n) || n == 0)
+		return false;
+	while (n - skip > 32 && buf[skip] == 0)
+		skip++;
+	if (n - skip > 32)
+		return false;
+	memset(out, 0, 32 - (n - skip));
+	memcpy(out + 32 - (n - skip), buf + skip, n - skip);
+	return true;
+}
+
 /* Parses one public JWK into key; checks curve and point, and computes the
  * thumbprint. A listed kid that differs from the thumbprint is kept as a
  * second id: SHC binds authenticity to the issuer (iss) and its pinned key
@@ -232,8 +254,7 @@ static dc_err parse_jwk(const cJSON *jwk, struct dc_key *key)
 	const char *kty = dc_json_str(jwk, "kty"), *crv = dc_json_str(jwk, "crv");
 	const char *x = dc_json_str(jwk, "x"), *y = dc_json_str(jwk, "y"), *kid = dc_json_str(jwk, "kid");
 	const char *alg = dc_json_str(jwk, "alg"), *use = dc_json_str(jwk, "use");
-	uint8_t xy[2][40];
-	size_t xl, yl;
+	uint8_t xy[2][32];
 	char tp_json[256];
 	uint8_t tp[32];
 	dc_err rc = DC_OK;
@@ -248,8 +269,7 @@ static dc_err parse_jwk(const cJSON *jwk, struct dc_key *key)
 		return DC_E_KEY_INVALID; /* a private key has no place here */
 	if (!x || !y || !kid || !is_b64url_token(kid, KID_MAX))
 		return DC_E_KEY_INVALID;
-	if (!dc_b64url_decode(x, strlen(x), xy[0], sizeof xy[0], &xl) || xl != 32 ||
-	    !dc_b64url_decode(y, strlen(y), xy[1], sizeof xy[1], &yl) || yl != 32)
+	if (!coordinate(x, xy[0]) || !coordinate(y, xy[1]))
 		return DC_E_KEY_INVALID;
 
 	/* RFC 7638: required members only, lexicographic order, no spaces. */

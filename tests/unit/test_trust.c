@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dc_b64.h"
 #include "dc_shc.h"
 #include "dc_test.h"
 #include "dc_trust.h"
@@ -125,6 +126,33 @@ int main(void)
 			y[3] = y[3] == 'A' ? 'B' : 'A';
 			CHECK(add_issuer(t2, "https://offcurve.example", bad, NULL) != DC_OK);
 			dc_trust_free(t2);
+		}
+		/* a coordinate with a sign byte (33 bytes, leading zero) is the
+		 * same integer: the key loads (its kid, the thumbprint of the
+		 * listed strings, is kept) and verifies the demo key's cards */
+		{
+			char jwk[1024], x33[64];
+			uint8_t raw[40] = {0};
+			size_t n;
+			const char *x = strstr(demo.jwk, "\"x\":\"") + 5;
+			CHECK(dc_b64url_decode(x, (size_t)(strchr(x, '"') - x), raw + 1, 32, &n) && n == 32);
+			dc_b64url_encode(raw, 33, x33, sizeof x33);
+			snprintf(jwk, sizeof jwk, "%.*s%s%s", (int)(x - demo.jwk), demo.jwk, x33, strchr(x, '"'));
+			dc_trust *t3 = dc_trust_new();
+			CHECK_EQ_INT(add_issuer(t3, DEMO_ISS, jwk, NULL), DC_OK);
+			char *p3 = forge_payload(DEMO_ISS, 1700000000, 0, NULL);
+			char *j3 = forge_jws(&demo, NULL, p3, 0);
+			dc_record r3;
+			CHECK_EQ_INT(verify_jws(t3, j3, &r3), DC_OK);
+			dc_record_wipe(&r3);
+			free(p3);
+			free(j3);
+			/* 33 bytes that do not start with zero: too large, refused */
+			raw[0] = 1;
+			dc_b64url_encode(raw, 33, x33, sizeof x33);
+			snprintf(jwk, sizeof jwk, "%.*s%s%s", (int)(x - demo.jwk), demo.jwk, x33, strchr(x, '"'));
+			CHECK_EQ_INT(add_issuer(t3, "https://big.example", jwk, NULL), DC_E_KEY_INVALID);
+			dc_trust_free(t3);
 		}
 		/* issuer URL rules */
 		CHECK_EQ_INT(add_issuer(t, "http://plain.example", other.jwk, NULL), DC_E_TRUST_FORMAT);
