@@ -29,6 +29,9 @@
 #include "dc_verify.h"
 
 #define HEADER_MAX 1024
+/* Longest header kid accepted. Pinned ids are at most 63 characters; a
+ * longer kid names no key, so each of the issuer's keys is tried. */
+#define DC_SHC_KID_MAX 255
 
 struct jws_parts {
 	const char *part[3];
@@ -123,7 +126,7 @@ dc_err dc_shc_verify_jws(const dc_trust *t, double now, const char *jws,
 			 size_t len, dc_record *out)
 {
 	struct jws_parts p;
-	char kid[65];
+	char kid[DC_SHC_KID_MAX + 1];
 	char iss[DC_ISS_MAX + 1];
 	dc_shc_claims claims;
 	uint8_t sig[160]; /* room for a DER or P-521 signature, to name it */

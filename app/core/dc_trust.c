@@ -267,7 +267,7 @@ static dc_err parse_jwk(const cJSON *jwk, struct dc_key *key)
 		return DC_E_KEY_CURVE;
 	if (dc_json_get(jwk, "d"))
 		return DC_E_KEY_INVALID; /* a private key has no place here */
-	if (!x || !y || !kid || !is_b64url_token(kid, KID_MAX))
+	if (!x || !y)
 		return DC_E_KEY_INVALID;
 	if (!coordinate(x, xy[0]) || !coordinate(y, xy[1]))
 		return DC_E_KEY_INVALID;
@@ -283,7 +283,10 @@ static dc_err parse_jwk(const cJSON *jwk, struct dc_key *key)
 	dc_b64url_encode(tp, sizeof tp, tp_b64, sizeof tp_b64);
 	memset(key, 0, sizeof *key);
 	snprintf(key->kid, sizeof key->kid, "%s", tp_b64);
-	if (strcmp(tp_b64, kid) != 0)
+	/* kid is optional in a JWK (RFC 7517); one that cannot be a card's
+	 * key id (not base64url, too long) adds no id: such a key is found by
+	 * its thumbprint or by trying the issuer's keys. */
+	if (kid && is_b64url_token(kid, KID_MAX) && strcmp(tp_b64, kid) != 0)
 		snprintf(key->listed, sizeof key->listed, "%s", kid);
 
 	key->pub[0] = 0x04;

@@ -53,7 +53,8 @@ void dc_trust_free(dc_trust *t); /* NULL is safe */
  *     "crls":   [ { "kid": "...", "method": "rid", "ctr": 1, "rids": [...] } ] }
  * Keys that are not EC P-256 ES256 signing keys fail the whole file with
  * DC_E_KEY_CURVE / DC_E_KEY_INVALID. A kid that is not the key's thumbprint
- * is kept as a second id; one that names another key of the issuer (its
+ * is kept as a second id (a missing kid, or one that is not a base64url
+ * token of at most 63 characters, adds none); one that names another key of the issuer (its
  * thumbprint or listed kid) fails the file with DC_E_KEY_KID, because a kid
  * must lead to one key only. If the issuer already exists its keys and CRLs
  * are merged (the same key, by thumbprint, is kept once).

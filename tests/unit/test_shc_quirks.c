@@ -147,6 +147,20 @@ static void test_each_quirk(void)
 		free(j);
 		dc_trust_free(plain);
 	}
+	/* ... also when the kid is longer than any pinned id can be */
+	{
+		char longkid[201], h[300];
+		memset(longkid, 'k', 200);
+		longkid[200] = 0;
+		snprintf(h, sizeof h, "{\"zip\":\"DEF\",\"alg\":\"ES256\",\"kid\":\"%s\"}", longkid);
+		char *j = forge_jws(&demo, h, std, 0);
+		CHECK_EQ_INT(run(t, j, &r), DC_OK);
+		CHECK_STR(r.kid, demo.kid);
+		free(j);
+		j = forge_jws(&stranger, h, std, 0);
+		CHECK_EQ_INT(run(t, j, &r), DC_E_KID_UNKNOWN);
+		free(j);
+	}
 	/* 2. iat without nbf: iat is the issuance time */
 	{
 		char *p = repl(std, "\"nbf\":1700000000.000", "\"iat\":1700000000");

@@ -101,6 +101,25 @@ int main(void)
 			CHECK(dc_issuer_find_key(bi, demo.kid) == NULL);
 			CHECK(dc_issuer_find_key(dc_trust_find_issuer(t, DEMO_ISS), listed) == NULL);
 		}
+		/* kid is optional in a JWK; one that cannot be a card's key id
+		 * adds no id: both load, known by thumbprint only */
+		{
+			dc_trust *t4 = dc_trust_new();
+			char nokid[1024];
+			const char *kp = strstr(other.jwk, "\"kid\":\"");
+			const char *ke = strchr(kp + 7, '"') + 2; /* past `",` */
+			snprintf(nokid, sizeof nokid, "%.*s%s", (int)(kp - other.jwk), other.jwk, ke);
+			CHECK(strstr(nokid, "kid") == NULL);
+			CHECK_EQ_INT(add_issuer(t4, "https://nokid.example", nokid, NULL), DC_OK);
+			CHECK(dc_issuer_find_key(dc_trust_find_issuer(t4, "https://nokid.example"), other.kid) != NULL);
+			char *odd = forge_jwk_with_kid(&demo, "key 1 (2021)");
+			CHECK_EQ_INT(add_issuer(t4, DEMO_ISS, odd, NULL), DC_OK);
+			CHECK(dc_issuer_find_key(dc_trust_find_issuer(t4, DEMO_ISS), demo.kid) != NULL);
+			CHECK(dc_issuer_find_key(dc_trust_find_issuer(t4, DEMO_ISS), "key 1 (2021)") == NULL);
+			CHECK_EQ_INT(dc_trust_kid_alias_count(t4), 0);
+			free(odd);
+			dc_trust_free(t4);
+		}
 		/* a listed kid naming another key of the same issuer is refused:
 		 * a kid must lead to one key only */
 		{
