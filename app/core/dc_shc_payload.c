@@ -298,20 +298,6 @@ static dc_err parse_bundle(const cJSON *vc, dc_record *r)
 	return DC_OK;
 }
 
-static bool rid_ok(const char *rid)
-{
-	size_t n = strlen(rid);
-	if (n == 0 || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = rid[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return false;
-	}
-	return true;
-}
-
 /* The payload as a JSON object (both passes parse the same bytes). */
 static dc_err payload_root(const uint8_t *json, size_t len, cJSON **out)
 {
@@ -340,10 +326,7 @@ static dc_err check_iss(const char *iss)
 {
 	if (!iss)
 		return DC_E_ISS_MISSING;
-	size_t n = strlen(iss);
-	if (n <= 8 || n > DC_ISS_MAX || strncmp(iss, "https://", 8) != 0 || iss[n - 1] == '/')
-		return DC_E_ISS_INVALID;
-	return DC_OK;
+	return dc_trust_iss_valid(iss) ? DC_OK : DC_E_ISS_INVALID;
 }
 
 dc_err dc_shc_payload_iss(const uint8_t *json, size_t len, char *iss, size_t cap)
@@ -405,7 +388,7 @@ static dc_err read_claims(const cJSON *root, dc_record *out, dc_shc_claims *c)
 		return DC_E_VC_TYPE;
 	const cJSON *r = jget(vc, "rid");
 	if (r) {
-		if (!cJSON_IsString(r) || !rid_ok(r->valuestring) ||
+		if (!cJSON_IsString(r) || !dc_trust_id_valid(r->valuestring, DC_SHC_RID_MAX) ||
 		    strlen(r->valuestring) >= sizeof c->rid)
 			return DC_E_RID_INVALID;
 		strcpy(c->rid, r->valuestring);

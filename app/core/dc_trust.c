@@ -211,16 +211,16 @@ bool dc_issuer_rid_revoked(const dc_issuer *i, const char *kid, const char *rid,
 
 /* ---- parsing ------------------------------------------------------------ */
 
-static bool is_b64url_token(const char *s, size_t max)
+bool dc_trust_id_valid(const char *s, size_t max_len)
 {
 	size_t n = 0;
-	for (; s[n]; n++) {
+	for (; s && s[n]; n++) {
 		char c = s[n];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+		if (n >= max_len || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+				      (c >= '0' && c <= '9') || c == '-' || c == '_'))
 			return false;
 	}
-	return n > 0 && n < max;
+	return n > 0;
 }
 
 /*
@@ -286,7 +286,7 @@ static dc_err parse_jwk(const cJSON *jwk, struct dc_key *key)
 	/* kid is optional in a JWK (RFC 7517); one that cannot be a card's
 	 * key id (not base64url, too long) adds no id: such a key is found by
 	 * its thumbprint or by trying the issuer's keys. */
-	if (kid && is_b64url_token(kid, KID_MAX) && strcmp(tp_b64, kid) != 0)
+	if (kid && dc_trust_id_valid(kid, KID_MAX - 1) && strcmp(tp_b64, kid) != 0)
 		snprintf(key->listed, sizeof key->listed, "%s", kid);
 
 	key->pub[0] = 0x04;
@@ -315,7 +315,7 @@ static bool parse_rid(const char *s, struct rid_entry *e)
 		return false;
 	memcpy(e->rid, s, rl);
 	e->rid[rl] = 0;
-	if (!is_b64url_token(e->rid, RID_MAX))
+	if (!dc_trust_id_valid(e->rid, RID_MAX - 1))
 		return false;
 	e->not_before = 0;
 	if (dot) {
@@ -340,7 +340,7 @@ static dc_err parse_crl(const cJSON *o, struct crl *out)
 	const char *kid = dc_json_str(o, "kid"), *method = dc_json_str(o, "method");
 	const cJSON *rids = dc_json_get(o, "rids");
 	memset(out, 0, sizeof *out);
-	if (!cJSON_IsObject(o) || !kid || !is_b64url_token(kid, KID_MAX) ||
+	if (!cJSON_IsObject(o) || !kid || !dc_trust_id_valid(kid, KID_MAX - 1) ||
 	    !cJSON_IsArray(rids))
 		return DC_E_CRL_INVALID;
 	if (method && strcmp(method, "rid") != 0)
@@ -364,9 +364,9 @@ static dc_err parse_crl(const cJSON *o, struct crl *out)
 	return DC_OK;
 }
 
-static bool valid_iss(const char *iss)
+bool dc_trust_iss_valid(const char *iss)
 {
-	size_t n = strlen(iss);
+	size_t n = iss ? strlen(iss) : 0;
 	return n > 8 && n <= DC_ISS_MAX && strncmp(iss, "https://", 8) == 0 &&
 	       iss[n - 1] != '/';
 }
@@ -481,7 +481,7 @@ static dc_err add_issuer(dc_trust *t, const char *iss, const char *name,
 	bool created = false;
 	struct dc_issuer *i = NULL;
 
-	if (!iss || !valid_iss(iss))
+	if (!dc_trust_iss_valid(iss))
 		return DC_E_TRUST_FORMAT;
 	if (keys && !cJSON_IsArray(keys))
 		return DC_E_TRUST_FORMAT;

@@ -84,6 +84,14 @@ dc_err dc_trust_add_vci_snapshot(dc_trust *t, const uint8_t *json, size_t len,
 				 const uint8_t *cert, size_t cert_len,
 				 const char *pin_sha256_hex, size_t *skipped);
 
+/* An SHC issuer URL as trust files and cards must write it: https://, at
+ * most DC_ISS_MAX characters, no trailing slash (matched exactly). */
+bool dc_trust_iss_valid(const char *iss);
+
+/* A base64url token of 1..max_len characters: the form of key ids and
+ * revocation ids (rid). NULL is not valid. */
+bool dc_trust_id_valid(const char *s, size_t max_len);
+
 /* Time of the newest trust data loaded (unix seconds, 0 = unknown). */
 int64_t dc_trust_data_time(const dc_trust *t);
 size_t dc_trust_issuer_count(const dc_trust *t);
