@@ -434,6 +434,14 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* Trust summary: a key listed under a kid that is not its thumbprint
+	 * is loaded under both ids (docs/shc.md); say so once per key. */
+	{
+		const char *ai, *al, *at;
+		for (size_t i = 0; dc_trust_kid_alias(trust, i, &ai, &al, &at); i++)
+			fprintf(stderr, "doorcheck-verify: note: %s lists key %s under kid %s, "
+				"not its RFC 7638 thumbprint; indexed under both\n", ai, at, al);
+	}
 	if (!policy && !(policy = dc_policy_new_default())) {
 		rc = die_usage("out of memory", NULL);
 		goto out;

@@ -2,7 +2,8 @@
  * shc:/ numeric QR text -> JWS. Part of dc_shc (see dc_shc.h).
  *
  * Each JWS character c is written as two digits (c - 45), so valid pairs
- * are 00..77 ('-' .. 'z'). Legacy multi-chunk cards use shc:/C/N/digits.
+ * are 00..77 ('-' .. 'z'). Legacy multi-chunk cards use shc:/C/N/digits;
+ * shc:/1/1/digits is read as the single card it is.
  */
 #include <string.h>
 
@@ -69,8 +70,8 @@ static dc_err parse_header(const char *text, size_t len, int *index, int *total,
 		return DC_E_SHC_CHUNK_HEADER;
 	if (n > DC_SHC_MAX_CHUNKS)
 		return DC_E_SHC_TOO_MANY_CHUNKS;
-	if (n == 1)
-		return DC_E_SHC_CHUNK_SINGLE;
+	/* "1/1" is pointless but not forbidden (SHC 1.4 only says a card
+	 * that fits one QR is not chunked): it is the single card it says. */
 	if (c < 1 || c > n)
 		return DC_E_SHC_CHUNK_RANGE;
 	*index = c;

@@ -16,6 +16,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "dc_b64.h"
+#include "dc_json.h"
 #include "dc_time.h"
 #include "dc_trust_priv.h"
 
@@ -24,7 +25,9 @@
 #define MAX_RIDS_PER_CRL 100000
 
 struct dc_key {
-	char kid[KID_MAX];
+	char kid[KID_MAX];    /* RFC 7638 thumbprint: the key's own id */
+	char listed[KID_MAX]; /* kid as the file listed it, when not the
+			       * thumbprint (e.g. Quebec's 2021 JWKS); else "" */
 	uint8_t pub[65]; /* uncompressed point 04 || x || y */
 };
 
@@ -92,14 +95,52 @@ const dc_issuer *dc_trust_find_issuer(const dc_trust *t, const char *iss)
 const char *dc_issuer_iss(const dc_issuer *i) { return i ? i->iss : ""; }
 const char *dc_issuer_name(const dc_issuer *i) { return i ? i->name : ""; }
 
+/* Loading keeps ids unique within an issuer (see key_id_clash), so at most
+ * one key answers to a kid. */
 const dc_key *dc_issuer_find_key(const dc_issuer *i, const char *kid)
 {
-	if (!i || !kid)
+	if (!i || !kid || !*kid)
 		return NULL;
 	for (size_t k = 0; k < i->n_keys; k++)
-		if (strcmp(i->keys[k].kid, kid) == 0)
+		if (strcmp(i->keys[k].kid, kid) == 0 ||
+		    (i->keys[k].listed[0] && strcmp(i->keys[k].listed, kid) == 0))
 			return &i->keys[k];
 	return NULL;
+}
+
+size_t dc_issuer_key_count(const dc_issuer *i) { return i ? i->n_keys : 0; }
+
+const dc_key *dc_issuer_key(const dc_issuer *i, size_t n)
+{
+	return i && n < i->n_keys ? &i->keys[n] : NULL;
+}
+
+const char *dc_key_thumbprint(const dc_key *k) { return k ? k->kid : ""; }
+const char *dc_key_listed_kid(const dc_key *k) { return k ? k->listed : ""; }
+
+size_t dc_trust_kid_alias_count(const dc_trust *t)
+{
+	size_t n = 0;
+	for (size_t i = 0; t && i < t->n_issuers; i++)
+		for (size_t k = 0; k < t->issuers[i]->n_keys; k++)
+			n += t->issuers[i]->keys[k].listed[0] != 0;
+	return n;
+}
+
+bool dc_trust_kid_alias(const dc_trust *t, size_t n, const char **iss,
+			const char **listed, const char **thumbprint)
+{
+	for (size_t i = 0; t && i < t->n_issuers; i++)
+		for (size_t k = 0; k < t->issuers[i]->n_keys; k++) {
+			const struct dc_key *key = &t->issuers[i]->keys[k];
+			if (!key->listed[0] || n-- > 0)
+				continue;
+			*iss = t->issuers[i]->iss;
+			*listed = key->listed;
+			*thumbprint = key->kid;
+			return true;
+		}
+	return false;
 }
 
 dc_err dc_key_verify_es256(const dc_key *k, const uint8_t *msg, size_t msg_len,
@@ -144,6 +185,15 @@ static bool rid_matches(const struct rid_entry *e, const char *rid, double nbf)
 	return e->not_before == 0 || nbf < e->not_before;
 }
 
+bool dc_issuer_key_rid_revoked(const dc_issuer *i, const dc_key *k, const char *rid,
+			       double issued)
+{
+	if (!k)
+		return false;
+	return dc_issuer_rid_revoked(i, k->kid, rid, issued) ||
+	       (k->listed[0] && dc_issuer_rid_revoked(i, k->listed, rid, issued));
+}
+
 bool dc_issuer_rid_revoked(const dc_issuer *i, const char *kid, const char *rid,
 			   double nbf)
 {
@@ -161,32 +211,50 @@ bool dc_issuer_rid_revoked(const dc_issuer *i, const char *kid, const char *rid,
 
 /* ---- parsing ------------------------------------------------------------ */
 
-static const char *jstr(const cJSON *o, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static bool is_b64url_token(const char *s, size_t max)
+bool dc_trust_id_valid(const char *s, size_t max_len)
 {
 	size_t n = 0;
-	for (; s[n]; n++) {
+	for (; s && s[n]; n++) {
 		char c = s[n];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '_'))
+		if (n >= max_len || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+				      (c >= '0' && c <= '9') || c == '-' || c == '_'))
 			return false;
 	}
-	return n > 0 && n < max;
+	return n > 0;
 }
 
-/* Parses one public JWK into key; checks curve, point and thumbprint. */
+/*
+ * One P-256 coordinate: base64url of a big-endian integer below 2^256, as
+ * 32 bytes. RFC 7518 asks for exactly 32, but some issuers' encoders drop
+ * leading zero bytes (two Epic sites in the VCI directory list a 31-byte
+ * x) or add a sign byte; the integer is the same, so it is left-padded or
+ * stripped to 32. The on-curve check below still decides.
+ */
+static bool coordinate(const char *b64, uint8_t out[32])
+{
+	uint8_t buf[40];
+	size_t n, skip = 0;
+	if (!dc_b64url_decode(b64, strlen(b64), buf, sizeof buf, &n) || n == 0)
+		return false;
+	while (n - skip > 32 && buf[skip] == 0)
+		skip++;
+	if (n - skip > 32)
+		return false;
+	memset(out, 0, 32 - (n - skip));
+	memcpy(out + 32 - (n - skip), buf + skip, n - skip);
+	return true;
+}
+
+/* Parses one public JWK into key; checks curve and point, and computes the
+ * thumbprint. A listed kid that differs from the thumbprint is kept as a
+ * second id: SHC binds authenticity to the issuer (iss) and its pinned key
+ * material, not to the kid string, which only speeds up the look-up. */
 static dc_err parse_jwk(const cJSON *jwk, struct dc_key *key)
 {
-	const char *kty = jstr(jwk, "kty"), *crv = jstr(jwk, "crv");
-	const char *x = jstr(jwk, "x"), *y = jstr(jwk, "y"), *kid = jstr(jwk, "kid");
-	const char *alg = jstr(jwk, "alg"), *use = jstr(jwk, "use");
-	uint8_t xy[2][40];
-	size_t xl, yl;
+	const char *kty = dc_json_str(jwk, "kty"), *crv = dc_json_str(jwk, "crv");
+	const char *x = dc_json_str(jwk, "x"), *y = dc_json_str(jwk, "y"), *kid = dc_json_str(jwk, "kid");
+	const char *alg = dc_json_str(jwk, "alg"), *use = dc_json_str(jwk, "use");
+	uint8_t xy[2][32];
 	char tp_json[256];
 	uint8_t tp[32];
 	dc_err rc = DC_OK;
@@ -197,12 +265,11 @@ static dc_err parse_jwk(const cJSON *jwk, struct dc_key *key)
 		return DC_E_KEY_CURVE;
 	if ((alg && strcmp(alg, "ES256") != 0) || (use && strcmp(use, "sig") != 0))
 		return DC_E_KEY_CURVE;
-	if (cJSON_GetObjectItemCaseSensitive(jwk, "d"))
+	if (dc_json_get(jwk, "d"))
 		return DC_E_KEY_INVALID; /* a private key has no place here */
-	if (!x || !y || !kid || !is_b64url_token(kid, KID_MAX))
+	if (!x || !y)
 		return DC_E_KEY_INVALID;
-	if (!dc_b64url_decode(x, strlen(x), xy[0], sizeof xy[0], &xl) || xl != 32 ||
-	    !dc_b64url_decode(y, strlen(y), xy[1], sizeof xy[1], &yl) || yl != 32)
+	if (!coordinate(x, xy[0]) || !coordinate(y, xy[1]))
 		return DC_E_KEY_INVALID;
 
 	/* RFC 7638: required members only, lexicographic order, no spaces. */
@@ -214,13 +281,17 @@ static dc_err parse_jwk(const cJSON *jwk, struct dc_key *key)
 	if (dc_sha256((const uint8_t *)tp_json, (size_t)n, tp) != 0)
 		return DC_E_NOMEM;
 	dc_b64url_encode(tp, sizeof tp, tp_b64, sizeof tp_b64);
-	if (strcmp(tp_b64, kid) != 0)
-		return DC_E_KEY_KID;
+	memset(key, 0, sizeof *key);
+	snprintf(key->kid, sizeof key->kid, "%s", tp_b64);
+	/* kid is optional in a JWK (RFC 7517); one that cannot be a card's
+	 * key id (not base64url, too long) adds no id: such a key is found by
+	 * its thumbprint or by trying the issuer's keys. */
+	if (kid && dc_trust_id_valid(kid, KID_MAX - 1) && strcmp(tp_b64, kid) != 0)
+		snprintf(key->listed, sizeof key->listed, "%s", kid);
 
 	key->pub[0] = 0x04;
 	memcpy(key->pub + 1, xy[0], 32);
 	memcpy(key->pub + 33, xy[1], 32);
-	snprintf(key->kid, sizeof key->kid, "%s", kid);
 
 	/* The point must be on the curve; a bogus point must not load. */
 	mbedtls_ecp_group grp;
@@ -244,7 +315,7 @@ static bool parse_rid(const char *s, struct rid_entry *e)
 		return false;
 	memcpy(e->rid, s, rl);
 	e->rid[rl] = 0;
-	if (!is_b64url_token(e->rid, RID_MAX))
+	if (!dc_trust_id_valid(e->rid, RID_MAX - 1))
 		return false;
 	e->not_before = 0;
 	if (dot) {
@@ -266,10 +337,10 @@ static bool parse_rid(const char *s, struct rid_entry *e)
 
 static dc_err parse_crl(const cJSON *o, struct crl *out)
 {
-	const char *kid = jstr(o, "kid"), *method = jstr(o, "method");
-	const cJSON *rids = cJSON_GetObjectItemCaseSensitive(o, "rids");
+	const char *kid = dc_json_str(o, "kid"), *method = dc_json_str(o, "method");
+	const cJSON *rids = dc_json_get(o, "rids");
 	memset(out, 0, sizeof *out);
-	if (!cJSON_IsObject(o) || !kid || !is_b64url_token(kid, KID_MAX) ||
+	if (!cJSON_IsObject(o) || !kid || !dc_trust_id_valid(kid, KID_MAX - 1) ||
 	    !cJSON_IsArray(rids))
 		return DC_E_CRL_INVALID;
 	if (method && strcmp(method, "rid") != 0)
@@ -293,9 +364,9 @@ static dc_err parse_crl(const cJSON *o, struct crl *out)
 	return DC_OK;
 }
 
-static bool valid_iss(const char *iss)
+bool dc_trust_iss_valid(const char *iss)
 {
-	size_t n = strlen(iss);
+	size_t n = iss ? strlen(iss) : 0;
 	return n > 8 && n <= DC_ISS_MAX && strncmp(iss, "https://", 8) == 0 &&
 	       iss[n - 1] != '/';
 }
@@ -332,6 +403,68 @@ static dc_err issuer_link(dc_trust *t, struct dc_issuer *i)
 	return DC_OK;
 }
 
+/* True when one of k's ids (thumbprint or listed kid) names another key of
+ * the set, or one of theirs names k: a kid must lead to one key only. */
+static bool key_id_clash(const struct dc_key *set, size_t n, const struct dc_key *k)
+{
+	for (size_t a = 0; a < n; a++) {
+		const struct dc_key *o = &set[a];
+		if (strcmp(o->kid, k->kid) == 0)
+			continue; /* the same key again: merged, not a clash */
+		if (strcmp(o->kid, k->listed) == 0 ||
+		    (o->listed[0] && (strcmp(o->listed, k->kid) == 0 ||
+				      strcmp(o->listed, k->listed) == 0)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Builds in *out (malloc'd) the issuer's keys `have` merged with `add`.
+ * The same key (same thumbprint) is kept once; a listed kid it gains is
+ * added if it clashes with nothing. A key whose id names another key fails
+ * the merge when strict, else is skipped and counted. Nothing is changed on
+ * failure; the caller swaps *out in.
+ */
+static dc_err merge_keys(const struct dc_key *have, size_t n_have,
+			 const struct dc_key *add, size_t n_add, bool strict,
+			 size_t *skipped, struct dc_key **out, size_t *n_out)
+{
+	struct dc_key *m = calloc(n_have + n_add + 1, sizeof *m);
+	size_t n = n_have;
+	if (!m)
+		return DC_E_NOMEM;
+	if (n_have)
+		memcpy(m, have, n_have * sizeof *m);
+	for (size_t a = 0; a < n_add; a++) {
+		const struct dc_key *k = &add[a];
+		if (key_id_clash(m, n, k)) {
+			if (strict) {
+				free(m);
+				return DC_E_KEY_KID;
+			}
+			if (skipped)
+				(*skipped)++;
+			continue;
+		}
+		struct dc_key *same = NULL;
+		for (size_t b = 0; b < n && !same; b++)
+			if (strcmp(m[b].kid, k->kid) == 0)
+				same = &m[b];
+		if (!same)
+			m[n++] = *k;
+		else if (!same->listed[0] && k->listed[0])
+			memcpy(same->listed, k->listed, sizeof same->listed);
+	}
+	if (n > DC_TRUST_MAX_KEYS_PER_ISSUER) {
+		free(m);
+		return DC_E_TRUST_FULL;
+	}
+	*out = m;
+	*n_out = n;
+	return DC_OK;
+}
+
 /*
  * Adds keys (JWK array) and CRLs (array) for `iss`. strict: any bad key
  * fails the call; otherwise bad keys are skipped and counted. Nothing is
@@ -341,14 +474,14 @@ static dc_err add_issuer(dc_trust *t, const char *iss, const char *name,
 			 const cJSON *keys, const cJSON *crls, bool strict,
 			 size_t *skipped)
 {
-	struct dc_key *nk = NULL;
+	struct dc_key *nk = NULL, *merged = NULL;
 	struct crl *nc = NULL;
-	size_t n_nk = 0, n_nc = 0;
+	size_t n_nk = 0, n_nc = 0, n_merged = 0;
 	dc_err rc = DC_OK;
 	bool created = false;
 	struct dc_issuer *i = NULL;
 
-	if (!iss || !valid_iss(iss))
+	if (!dc_trust_iss_valid(iss))
 		return DC_E_TRUST_FORMAT;
 	if (keys && !cJSON_IsArray(keys))
 		return DC_E_TRUST_FORMAT;
@@ -392,16 +525,9 @@ static dc_err add_issuer(dc_trust *t, const char *iss, const char *name,
 		rc = DC_E_NOMEM;
 		goto out;
 	}
-	if (i->n_keys + n_nk > DC_TRUST_MAX_KEYS_PER_ISSUER) {
-		rc = DC_E_TRUST_FULL;
+	if ((rc = merge_keys(i->keys, i->n_keys, nk, n_nk, strict, skipped, &merged,
+			     &n_merged)) != DC_OK)
 		goto out;
-	}
-	struct dc_key *keys_all = realloc(i->keys, (i->n_keys + n_nk + 1) * sizeof *keys_all);
-	if (!keys_all) {
-		rc = DC_E_NOMEM;
-		goto out;
-	}
-	i->keys = keys_all;
 	struct crl *crls_all = realloc(i->crls, (i->n_crls + n_nc + 1) * sizeof *crls_all);
 	if (!crls_all) {
 		rc = DC_E_NOMEM;
@@ -410,11 +536,11 @@ static dc_err add_issuer(dc_trust *t, const char *iss, const char *name,
 	i->crls = crls_all;
 	if (created && (rc = issuer_link(t, i)) != DC_OK)
 		goto out;
-	/* Past this point nothing can fail: merge. A key already present
-	 * (same kid) is not added twice. */
-	for (size_t a = 0; a < n_nk; a++)
-		if (!dc_issuer_find_key(i, nk[a].kid))
-			i->keys[i->n_keys++] = nk[a];
+	/* Past this point nothing can fail. */
+	free(i->keys);
+	i->keys = merged;
+	i->n_keys = n_merged;
+	merged = NULL;
 	for (size_t a = 0; a < n_nc; a++) {
 		i->crls[i->n_crls++] = nc[a];
 		nc[a].rids = NULL;
@@ -430,6 +556,7 @@ out:
 		free(nc[a].rids);
 	free(nc);
 	free(nk);
+	free(merged);
 	return rc;
 }
 
@@ -443,12 +570,12 @@ static cJSON *parse_json(const uint8_t *buf, size_t len)
 /* One issuerInfo-shaped object: {"issuer":{iss,name},"keys":[],"crls":[]} */
 static dc_err add_issuer_obj(dc_trust *t, const cJSON *o, bool strict, size_t *skipped)
 {
-	const cJSON *issuer = cJSON_GetObjectItemCaseSensitive(o, "issuer");
+	const cJSON *issuer = dc_json_get(o, "issuer");
 	if (!cJSON_IsObject(o) || !cJSON_IsObject(issuer))
 		return DC_E_TRUST_FORMAT;
-	return add_issuer(t, jstr(issuer, "iss"), jstr(issuer, "name"),
-			  cJSON_GetObjectItemCaseSensitive(o, "keys"),
-			  cJSON_GetObjectItemCaseSensitive(o, "crls"), strict, skipped);
+	return add_issuer(t, dc_json_str(issuer, "iss"), dc_json_str(issuer, "name"),
+			  dc_json_get(o, "keys"),
+			  dc_json_get(o, "crls"), strict, skipped);
 }
 
 dc_err dc_trust_add_issuer_json(dc_trust *t, const uint8_t *json, size_t len)
@@ -471,7 +598,7 @@ dc_err dc_trust_add_jwks(dc_trust *t, const char *iss, const char *name,
 	cJSON *root = parse_json(json, len);
 	if (!root)
 		return DC_E_TRUST_FORMAT;
-	const cJSON *keys = cJSON_GetObjectItemCaseSensitive(root, "keys");
+	const cJSON *keys = dc_json_get(root, "keys");
 	dc_err rc = cJSON_IsArray(keys) ? add_issuer(t, iss, name, keys, NULL, true, NULL)
 					: DC_E_TRUST_FORMAT;
 	cJSON_Delete(root);
@@ -570,7 +697,7 @@ dc_err dc_trust_add_vci_snapshot(dc_trust *t, const uint8_t *json, size_t len,
 		goto out;
 
 	root = parse_json(json, len);
-	const cJSON *infos = cJSON_GetObjectItemCaseSensitive(root, "issuerInfo");
+	const cJSON *infos = dc_json_get(root, "issuerInfo");
 	if (!root || !cJSON_IsArray(infos)) {
 		rc = DC_E_TRUST_FORMAT;
 		goto out;
@@ -605,18 +732,22 @@ dc_err dc_trust_add_vci_snapshot(dc_trust *t, const uint8_t *json, size_t len,
 					scratch->issuers[i] = NULL;
 			} else {
 				/* Merge keys of an issuer already loaded. */
-				struct dc_key *k = realloc(d->keys, (d->n_keys + s->n_keys + 1) * sizeof *k);
-				struct crl *c = k ? realloc(d->crls, (d->n_crls + s->n_crls + 1) * sizeof *c) : NULL;
-				if (k)
-					d->keys = k;
+				struct dc_key *k = NULL;
+				size_t nk = 0;
+				rc = merge_keys(d->keys, d->n_keys, s->keys, s->n_keys, false,
+						skipped, &k, &nk);
+				if (rc)
+					break;
+				struct crl *c = realloc(d->crls, (d->n_crls + s->n_crls + 1) * sizeof *c);
 				if (!c) {
+					free(k);
 					rc = DC_E_NOMEM;
 					break;
 				}
 				d->crls = c;
-				for (size_t a = 0; a < s->n_keys; a++)
-					if (!dc_issuer_find_key(d, s->keys[a].kid))
-						d->keys[d->n_keys++] = s->keys[a];
+				free(d->keys);
+				d->keys = k;
+				d->n_keys = nk;
 				for (size_t a = 0; a < s->n_crls; a++) {
 					d->crls[d->n_crls++] = s->crls[a];
 					s->crls[a].rids = NULL;
@@ -625,7 +756,7 @@ dc_err dc_trust_add_vci_snapshot(dc_trust *t, const uint8_t *json, size_t len,
 					memcpy(d->name, s->name, sizeof d->name);
 			}
 		}
-		const char *time = jstr(root, "time");
+		const char *time = dc_json_str(root, "time");
 		double when;
 		if (rc == DC_OK && time && dc_time_parse(time, strlen(time), &when) &&
 		    (int64_t)when > t->data_time)

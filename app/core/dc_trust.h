@@ -3,10 +3,13 @@
  * caller reads files.
  *
  * SHC part: issuers keyed by their exact `iss` URL, each with its pinned
- * EC P-256 keys (kid = RFC 7638 thumbprint, checked on load) and per-kid
- * revocation lists. A card is checked ONLY against the keys of the issuer it
- * names (dc_trust_find_issuer + dc_issuer_find_key); there is deliberately no
- * "search every issuer for this kid" call.
+ * EC P-256 keys and per-kid revocation lists. Every key is known by its
+ * RFC 7638 thumbprint, computed on load; a key whose file lists another kid
+ * (Quebec's 2021 JWKS did) is indexed under both ids, and the store lists
+ * such keys (dc_trust_kid_alias) for the trust summary. A card is checked
+ * ONLY against the keys of the issuer it names (dc_trust_find_issuer, then
+ * dc_issuer_find_key or dc_issuer_key); there is deliberately no "search
+ * every issuer for this kid" call.
  *
  * DCC part (dc_trust_dcc.c): DSC certificates keyed by their 8-byte kid and
  * the DCC revocation hashes.
@@ -48,9 +51,13 @@ void dc_trust_free(dc_trust *t); /* NULL is safe */
  *   { "issuer": { "iss": "https://...", "name": "Display name" },
  *     "keys":   [ JWK, ... ],
  *     "crls":   [ { "kid": "...", "method": "rid", "ctr": 1, "rids": [...] } ] }
- * Keys that are not EC P-256 ES256 signing keys, or whose kid is not their
- * thumbprint, fail the whole file with DC_E_KEY_CURVE / DC_E_KEY_KID / ...
- * If the issuer already exists its keys and CRLs are merged.
+ * Keys that are not EC P-256 ES256 signing keys fail the whole file with
+ * DC_E_KEY_CURVE / DC_E_KEY_INVALID. A kid that is not the key's thumbprint
+ * is kept as a second id (a missing kid, or one that is not a base64url
+ * token of at most 63 characters, adds none); one that names another key of the issuer (its
+ * thumbprint or listed kid) fails the file with DC_E_KEY_KID, because a kid
+ * must lead to one key only. If the issuer already exists its keys and CRLs
+ * are merged (the same key, by thumbprint, is kept once).
  */
 dc_err dc_trust_add_issuer_json(dc_trust *t, const uint8_t *json, size_t len);
 
@@ -67,15 +74,23 @@ dc_err dc_trust_add_crl(dc_trust *t, const char *iss, const uint8_t *json, size_
  * (DER, SHA-512) over the exact bytes of `json`; `cert` (PEM or DER) is the
  * signing certificate. The certificate's SHA-256 must equal `pin_sha256_hex`
  * (pass DC_VCI_PINNED_CERT_SHA256) and the signature must verify, else
- * nothing is imported. Issuers whose keys are unusable (wrong curve, kid not
- * a thumbprint) are skipped key by key rather than failing the directory;
- * *skipped (may be NULL) counts the skipped keys. The snapshot's "time" is
+ * nothing is imported. Issuers' keys that are unusable (wrong curve, bad
+ * point, a kid naming another key of the issuer) are skipped key by key
+ * rather than failing the directory; *skipped (may be NULL) counts them. The snapshot's "time" is
  * kept as the trust data time.
  */
 dc_err dc_trust_add_vci_snapshot(dc_trust *t, const uint8_t *json, size_t len,
 				 const uint8_t *sig, size_t sig_len,
 				 const uint8_t *cert, size_t cert_len,
 				 const char *pin_sha256_hex, size_t *skipped);
+
+/* An SHC issuer URL as trust files and cards must write it: https://, at
+ * most DC_ISS_MAX characters, no trailing slash (matched exactly). */
+bool dc_trust_iss_valid(const char *iss);
+
+/* A base64url token of 1..max_len characters: the form of key ids and
+ * revocation ids (rid). NULL is not valid. */
+bool dc_trust_id_valid(const char *s, size_t max_len);
 
 /* Time of the newest trust data loaded (unix seconds, 0 = unknown). */
 int64_t dc_trust_data_time(const dc_trust *t);
@@ -86,8 +101,26 @@ const dc_issuer *dc_trust_find_issuer(const dc_trust *t, const char *iss);
 const char *dc_issuer_iss(const dc_issuer *i);
 const char *dc_issuer_name(const dc_issuer *i); /* never NULL ("" if none) */
 
-/* The pinned key with this kid, only among this issuer's keys. */
+/* The pinned key with this kid (thumbprint or listed kid), only among this
+ * issuer's keys; NULL when none has it. */
 const dc_key *dc_issuer_find_key(const dc_issuer *i, const char *kid);
+
+/* This issuer's keys, for trying each when a card's kid names none of
+ * them: index 0..dc_issuer_key_count()-1, NULL past the end. */
+size_t dc_issuer_key_count(const dc_issuer *i);
+const dc_key *dc_issuer_key(const dc_issuer *i, size_t n);
+
+/* The key's RFC 7638 thumbprint (base64url); never NULL. */
+const char *dc_key_thumbprint(const dc_key *k);
+/* The kid the trust file listed when it is not the thumbprint, else "". */
+const char *dc_key_listed_kid(const dc_key *k);
+
+/* Keys whose listed kid is not their thumbprint, across all issuers: the
+ * count, and the nth (0-based) as issuer URL, listed kid and thumbprint
+ * (pointers into the store, valid until it is freed). False past the end. */
+size_t dc_trust_kid_alias_count(const dc_trust *t);
+bool dc_trust_kid_alias(const dc_trust *t, size_t n, const char **iss,
+			const char **listed, const char **thumbprint);
 
 /* ES256 over `msg`: sig is raw r||s (64 bytes). DC_OK or DC_E_SIG_MISMATCH. */
 dc_err dc_key_verify_es256(const dc_key *k, const uint8_t *msg, size_t msg_len,
@@ -97,6 +130,11 @@ dc_err dc_key_verify_es256(const dc_key *k, const uint8_t *msg, size_t msg_len,
  * "rid.timestamp" with the card's nbf earlier than timestamp. */
 bool dc_issuer_rid_revoked(const dc_issuer *i, const char *kid, const char *rid,
 			   double nbf);
+
+/* The same for a card signed by key k: a CRL filed under either of the
+ * key's ids applies. `issued` is the card's issuance time (nbf, else iat). */
+bool dc_issuer_key_rid_revoked(const dc_issuer *i, const dc_key *k, const char *rid,
+			       double issued);
 
 /* --- DCC (implemented in dc_trust_dcc.c) ------------------------------- */
 

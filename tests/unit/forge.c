@@ -219,3 +219,45 @@ char *forge_payload(const char *iss, double nbf, double exp, const char *rid)
 	snprintf(p, cap, fmt, iss, nbf, expbuf, ridbuf);
 	return p;
 }
+
+char *forge_payload_2021(const char *iss, const char *dates)
+{
+	char iat[160] = "";
+	if (dates && *dates)
+		snprintf(iat, sizeof iat, ",%s", dates);
+	const char *fmt =
+		"{\"iss\":\"%s\"%s,\"vc\":{\"type\":[\"https://smarthealth.cards#health-card\","
+		"\"https://smarthealth.cards#immunization\",\"https://smarthealth.cards#covid19\"],"
+		"\"credentialSubject\":{\"fhirVersion\":\"1.0.2\",\"fhirBundle\":{\"resourceType\":\"Bundle\","
+		"\"type\":\"Collection\",\"entry\":[{\"resource\":{\"resourceType\":\"Patient\","
+		"\"name\":[{\"family\":[\"FORGE\",\"TREMBLAY\"],\"given\":[\"MARIE\",\"ÉLODIE\"]}],"
+		"\"birthDate\":\"1971-05-06\",\"gender\":\"Female\"}},"
+		"{\"resource\":{\"resourceType\":\"Immunization\",\"vaccineCode\":{\"coding\":"
+		"[{\"system\":\"http://hl7.org/fhir/sid/cvx\",\"code\":\"208\"}]},\"patient\":"
+		"{\"reference\":\"resource:0\"},\"wasNotGiven\":false,\"lotNumber\":\"FA0001\","
+		"\"status\":\"Completed\",\"date\":\"2021-04-02T04:00:00+00:00\","
+		"\"location\":{\"reference\":\"resource:0\",\"display\":\"CIUSSS Forge-Centre\"},"
+		"\"protocolApplied\":{\"targetDisease\":{\"coding\":[{\"system\":"
+		"\"http://browser.ihtsdotools.org/?perspective=full&conceptId1=840536004\",\"code\":\"840536004\"}]},"
+		"\"doseNumberPositiveInt\":1},\"note\":[{\"text\":\"PB COVID-19\"}]}},"
+		"{\"resource\":{\"resourceType\":\"Immunization\",\"vaccineCode\":{\"coding\":"
+		"[{\"system\":\"http://hl7.org/fhir/sid/cvx\",\"code\":\"208\"}]},\"patient\":"
+		"{\"reference\":\"resource:0\"},\"lotNumber\":\"FA0002\",\"status\":\"Completed\","
+		"\"date\":\"2021-06-20T04:00:00+00:00\",\"performer\":{\"display\":\"Forge Pharmacie\"},"
+		"\"protocolApplied\":{\"doseNumberPositiveInt\":2},\"note\":[{\"text\":\"PB COVID-19\"}]}}]}}},"
+		"\"x-unknown-claim\":{\"anything\":[1,2,3]}}";
+	size_t cap = strlen(fmt) + strlen(iss) + sizeof iat + 16;
+	char *p = malloc(cap);
+	snprintf(p, cap, fmt, iss, iat);
+	return p;
+}
+
+char *forge_jwk_with_kid(const forge_key *k, const char *kid)
+{
+	const char *at = strstr(k->jwk, "\"kid\":\"") + 7;
+	const char *end = strchr(at, '"');
+	size_t cap = strlen(k->jwk) + strlen(kid) + 1;
+	char *o = malloc(cap);
+	snprintf(o, cap, "%.*s%s%s", (int)(at - k->jwk), k->jwk, kid, end);
+	return o;
+}

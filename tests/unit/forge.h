@@ -43,4 +43,15 @@ char *forge_numeric(const char *jws);
  * rid (NULL = none). malloc'd. */
 char *forge_payload(const char *iss, double nbf, double exp, const char *rid);
 
+/* A payload shaped as genuine cards of 2021 were (Quebec's among them):
+ * `dates` is inserted after iss as written (e.g. "\"iat\":1624473431.72"
+ * for iat without nbf; NULL or "" for no date at all),
+ * fhirVersion 1.0.2 with DSTU2 shapes (family as an array, Immunization
+ * "date", performer as one Reference, location), status "Completed", two
+ * Pfizer doses, extra claims the reader does not know. malloc'd. */
+char *forge_payload_2021(const char *iss, const char *dates);
+
+/* A copy of k->jwk with its kid replaced by `kid` (malloc'd). */
+char *forge_jwk_with_kid(const forge_key *k, const char *kid);
+
 #endif

@@ -70,6 +70,15 @@ cp "$shared/trust/vci/vci_snapshot.json" "$shared/trust/vci/vci_snapshot.sig" "$
 chmod u+w "$tmp"/*
 sed -i 's/State of California/State of Californib/' "$tmp/vci_snapshot.json"
 expect 2 'vci_snapshot.json: Trust data signature does not verify' -- --at "$at" --vci "$tmp/vci_snapshot.json" "shc:/5676"
+# --issuer with a JWKS whose kid is not the key's thumbprint (as Quebec's
+# 2021 JWKS): loaded under both ids and noted, not refused
+demo_iss=https://demo.doorcheck.invalid/issuer
+x=$(grep -o '"x":[^,]*' "$src/keys/demo/demo.issuer.json" | grep -o '"[^"]*"$')
+y=$(grep -o '"y":[^,}]*' "$src/keys/demo/demo.issuer.json" | grep -o '"[^"]*"$')
+printf '{"keys":[{"kty":"EC","kid":"demo-2021-original-kid","use":"sig","alg":"ES256","crv":"P-256","x":%s,"y":%s}]}' "$x" "$y" > "$tmp/alias.jwks"
+STDIN=$cards/vaccinated.txt expect 0 'note: https://demo.doorcheck.invalid/issuer lists key YD8s4kDpbTS4FuDUQjoLI-V3UuoCqZzw_a-6BRUrV8Q under kid demo-2021-original-kid' -- --at "$at" --json --issuer "$demo_iss=$tmp/alias.jwks"
+STDIN=$cards/vaccinated.txt expect 0 '"verdict":"verified".*"kid":"YD8s4kDpbTS4FuDUQjoLI-V3UuoCqZzw_a-6BRUrV8Q"' -- --at "$at" --json --issuer "$demo_iss=$tmp/alias.jwks"
+STDIN=$cards/untrusted.txt expect 1 '"reason":"key_not_issuers"' -- --at "$at" --json --issuer "$demo_iss=$tmp/alias.jwks"
 # --at forms
 STDIN=$cards/vaccinated.txt expect 0 '"verdict":"verified"' -- --trust "$src/keys/demo" --at @1767225600.5 --json
 expect 2 '--at needs ISO 8601' -- --trust "$src/keys/demo" --at yesterday shc:/56

@@ -76,7 +76,8 @@ int main(void)
 	CHECK_EQ_INT(dc_shc_chunk_info("shc:/5676", 9, &idx, &tot), DC_OK);
 	CHECK_EQ_INT(idx, 1);
 	CHECK_EQ_INT(tot, 1);
-	CHECK_EQ_INT(dec1("shc:/1/1/567629"), DC_E_SHC_CHUNK_SINGLE);
+	CHECK_EQ_INT(dec1("shc:/1/1/567629"), DC_OK); /* one of one: the single card it is */
+	CHECK_EQ_INT(dec1("shc:/2/1/5676"), DC_E_SHC_CHUNK_RANGE);
 	CHECK_EQ_INT(dec1("shc:/0/2/5676"), DC_E_SHC_CHUNK_HEADER); /* leading zero / zero */
 	CHECK_EQ_INT(dec1("shc:/3/2/5676"), DC_E_SHC_CHUNK_RANGE);
 	CHECK_EQ_INT(dec1("shc:/17/17/5676"), DC_E_SHC_TOO_MANY_CHUNKS);

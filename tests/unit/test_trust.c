@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dc_b64.h"
 #include "dc_shc.h"
 #include "dc_test.h"
 #include "dc_trust.h"
@@ -74,10 +75,61 @@ int main(void)
 		char k[1024];
 		CHECK_EQ_INT(add_issuer(t, DEMO_ISS, demo.jwk, NULL), DC_OK);
 		CHECK_EQ_INT(add_issuer(t, "https://p384.example", p384.jwk, NULL), DC_E_KEY_CURVE);
-		/* kid that is not the thumbprint */
+		/* kid that is not the thumbprint: indexed under both ids and
+		 * listed for the trust summary (issue 12), not refused */
 		snprintf(k, sizeof k, "%s", other.jwk);
 		memcpy(strstr(k, "\"kid\":\"") + 7, "AAAA", 4);
-		CHECK_EQ_INT(add_issuer(t, "https://badkid.example", k, NULL), DC_E_KEY_KID);
+		CHECK_EQ_INT(add_issuer(t, "https://badkid.example", k, NULL), DC_OK);
+		{
+			const dc_issuer *bi = dc_trust_find_issuer(t, "https://badkid.example");
+			const dc_key *bk = dc_issuer_find_key(bi, other.kid);
+			char listed[64];
+			memcpy(listed, "AAAA", 4);
+			memcpy(listed + 4, other.kid + 4, strlen(other.kid + 4) + 1);
+			CHECK(bk != NULL);
+			CHECK(dc_issuer_find_key(bi, listed) == bk);
+			CHECK_STR(dc_key_thumbprint(bk), other.kid);
+			CHECK_STR(dc_key_listed_kid(bk), listed);
+			CHECK_EQ_INT(dc_trust_kid_alias_count(t), 1);
+			const char *ai, *al, *at;
+			CHECK(dc_trust_kid_alias(t, 0, &ai, &al, &at));
+			CHECK_STR(ai, "https://badkid.example");
+			CHECK_STR(al, listed);
+			CHECK_STR(at, other.kid);
+			CHECK(!dc_trust_kid_alias(t, 1, &ai, &al, &at));
+			/* the demo issuer's keys are not the badkid issuer's */
+			CHECK(dc_issuer_find_key(bi, demo.kid) == NULL);
+			CHECK(dc_issuer_find_key(dc_trust_find_issuer(t, DEMO_ISS), listed) == NULL);
+		}
+		/* kid is optional in a JWK; one that cannot be a card's key id
+		 * adds no id: both load, known by thumbprint only */
+		{
+			dc_trust *t4 = dc_trust_new();
+			char nokid[1024];
+			const char *kp = strstr(other.jwk, "\"kid\":\"");
+			const char *ke = strchr(kp + 7, '"') + 2; /* past `",` */
+			snprintf(nokid, sizeof nokid, "%.*s%s", (int)(kp - other.jwk), other.jwk, ke);
+			CHECK(strstr(nokid, "kid") == NULL);
+			CHECK_EQ_INT(add_issuer(t4, "https://nokid.example", nokid, NULL), DC_OK);
+			CHECK(dc_issuer_find_key(dc_trust_find_issuer(t4, "https://nokid.example"), other.kid) != NULL);
+			char *odd = forge_jwk_with_kid(&demo, "key 1 (2021)");
+			CHECK_EQ_INT(add_issuer(t4, DEMO_ISS, odd, NULL), DC_OK);
+			CHECK(dc_issuer_find_key(dc_trust_find_issuer(t4, DEMO_ISS), demo.kid) != NULL);
+			CHECK(dc_issuer_find_key(dc_trust_find_issuer(t4, DEMO_ISS), "key 1 (2021)") == NULL);
+			CHECK_EQ_INT(dc_trust_kid_alias_count(t4), 0);
+			free(odd);
+			dc_trust_free(t4);
+		}
+		/* a listed kid naming another key of the same issuer is refused:
+		 * a kid must lead to one key only */
+		{
+			char two[2048], alias[1024];
+			snprintf(alias, sizeof alias, "%s", other.jwk);
+			memcpy(strstr(alias, "\"kid\":\"") + 7, demo.kid, strlen(demo.kid));
+			snprintf(two, sizeof two, "%s,%s", demo.jwk, alias);
+			CHECK_EQ_INT(add_issuer(t, "https://clash.example", two, NULL), DC_E_KEY_KID);
+			CHECK(dc_trust_find_issuer(t, "https://clash.example") == NULL);
+		}
 		CHECK_EQ_INT(add_issuer(t, "https://rsa.example",
 					"{\"kty\":\"RSA\",\"kid\":\"x\",\"n\":\"AQAB\",\"e\":\"AQAB\"}", NULL),
 			     DC_E_KEY_CURVE);
@@ -94,13 +146,39 @@ int main(void)
 			CHECK(add_issuer(t2, "https://offcurve.example", bad, NULL) != DC_OK);
 			dc_trust_free(t2);
 		}
+		/* a coordinate with a sign byte (33 bytes, leading zero) is the
+		 * same integer: the key loads (its kid, the thumbprint of the
+		 * listed strings, is kept) and verifies the demo key's cards */
+		{
+			char jwk[1024], x33[64];
+			uint8_t raw[40] = {0};
+			size_t n;
+			const char *x = strstr(demo.jwk, "\"x\":\"") + 5;
+			CHECK(dc_b64url_decode(x, (size_t)(strchr(x, '"') - x), raw + 1, 32, &n) && n == 32);
+			dc_b64url_encode(raw, 33, x33, sizeof x33);
+			snprintf(jwk, sizeof jwk, "%.*s%s%s", (int)(x - demo.jwk), demo.jwk, x33, strchr(x, '"'));
+			dc_trust *t3 = dc_trust_new();
+			CHECK_EQ_INT(add_issuer(t3, DEMO_ISS, jwk, NULL), DC_OK);
+			char *p3 = forge_payload(DEMO_ISS, 1700000000, 0, NULL);
+			char *j3 = forge_jws(&demo, NULL, p3, 0);
+			dc_record r3;
+			CHECK_EQ_INT(verify_jws(t3, j3, &r3), DC_OK);
+			dc_record_wipe(&r3);
+			free(p3);
+			free(j3);
+			/* 33 bytes that do not start with zero: too large, refused */
+			raw[0] = 1;
+			dc_b64url_encode(raw, 33, x33, sizeof x33);
+			snprintf(jwk, sizeof jwk, "%.*s%s%s", (int)(x - demo.jwk), demo.jwk, x33, strchr(x, '"'));
+			CHECK_EQ_INT(add_issuer(t3, "https://big.example", jwk, NULL), DC_E_KEY_INVALID);
+			dc_trust_free(t3);
+		}
 		/* issuer URL rules */
 		CHECK_EQ_INT(add_issuer(t, "http://plain.example", other.jwk, NULL), DC_E_TRUST_FORMAT);
 		CHECK_EQ_INT(add_issuer(t, "https://slash.example/", other.jwk, NULL), DC_E_TRUST_FORMAT);
 		/* nothing from a failed file was added */
 		CHECK(dc_trust_find_issuer(t, "https://p384.example") == NULL);
-		CHECK(dc_trust_find_issuer(t, "https://badkid.example") == NULL);
-		CHECK_EQ_INT(dc_trust_issuer_count(t), 1);
+		CHECK_EQ_INT(dc_trust_issuer_count(t), 2); /* demo and badkid */
 		/* bad CRLs */
 		char crl[256];
 		snprintf(crl, sizeof crl, "{\"kid\":\"%s\",\"method\":\"rid\",\"ctr\":1,\"rids\":[\"a b\"]}", demo.kid);
