@@ -10,9 +10,20 @@
 
 #define DOSE_MAX 9 /* schema: dn and sd are 1..9 */
 
+/* Verify-then-parse proof: only the test build (tests/dcc/test_dcc_order)
+ * compiles this file with DC_TEST_HOOKS, and counts every entry into the
+ * claim and content parsers. */
+#ifdef DC_TEST_HOOKS
+unsigned long dc_test_hcert_parses;
+#define COUNT_PARSE() (dc_test_hcert_parses++)
+#else
+#define COUNT_PARSE() ((void)0)
+#endif
+
 dc_err dc_cwt_parse(const uint8_t *payload, size_t len, dc_cwt *out)
 {
 	dc_err e;
+	COUNT_PARSE();
 	memset(out, 0, sizeof *out);
 	out->root_ = dc_cbor_load(payload, len, &e);
 	if (!out->root_)
@@ -386,6 +397,7 @@ dc_err dc_hcert_parse_dcc(const cbor_item_t *dcc, dc_record *out, dc_hcert_info 
 	char tmp[DC_HCERT_TEXT_MAX];
 	dc_event_kind kind = DC_EVENT_VACCINATION;
 
+	COUNT_PARSE();
 	memset(info, 0, sizeof *info);
 	if (!dcc || !cbor_isa_map(dcc))
 		return DC_E_HCERT_MISSING;

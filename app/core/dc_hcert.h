@@ -63,6 +63,11 @@ typedef struct {
  * written so far are wiped. */
 dc_err dc_hcert_parse_dcc(const cbor_item_t *dcc, dc_record *out, dc_hcert_info *info);
 
+#ifdef DC_TEST_HOOKS
+/* Test builds only: calls of dc_cwt_parse + dc_hcert_parse_dcc so far. */
+extern unsigned long dc_test_hcert_parses;
+#endif
+
 /* Pattern checks shared with the tests. */
 bool dc_hcert_dob_valid(const char *s);        /* "", YYYY, YYYY-MM, YYYY-MM-DD */
 bool dc_hcert_date_valid(const char *s);       /* YYYY-MM-DD */

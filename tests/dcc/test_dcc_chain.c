@@ -164,7 +164,7 @@ static void payload(cw *w, const pl *p)
 		group(w, p->kind == KV ? KT : KV, p);
 }
 
-static signer es, ps, testonly, altoid, shortlived;
+static signer es, ps, testonly, altoid, shortlived, p384, p521, k256, emptyeku;
 static dc_trust *trust;
 
 static char *make(signer *s, const pl *p, const build_opts *o)
@@ -272,9 +272,13 @@ static void test_headers(void)
 	EXPECT(make(&es, &p, &o), DC_E_COSE_SIG_LENGTH);
 	o = (build_opts){.short_sig = true};
 	EXPECT(make(&ps, &p, &o), DC_E_COSE_SIG_LENGTH);
-	/* alg in the header that does not fit the key */
+	/* alg in the header that does not fit the key: its own reason */
 	o = (build_opts){.alg_override = -37};
-	EXPECT(make(&es, &p, &o), DC_E_COSE_ALG);
+	EXPECT(make(&es, &p, &o), DC_E_DSC_ALG_KEY);
+	o = (build_opts){.alg_override = -7};
+	EXPECT(make(&ps, &p, &o), DC_E_DSC_ALG_KEY);
+	o = (build_opts){.alg_override = -36};
+	EXPECT(make(&ps, &p, &o), DC_E_DSC_ALG_KEY);
 	/* EdDSA is not an hcert algorithm */
 	o = (build_opts){.alg_override = -8};
 	EXPECT(make(&es, &p, &o), DC_E_COSE_ALG);
@@ -561,7 +565,7 @@ static void test_encoding_layers(void)
 	EXPECT(hc1_of_bytes(kidtype, sizeof kidtype, true), DC_E_COSE);
 
 	/* The report separates zlib from bare COSE */
-	dc_dcc_report rep;
+	dc_dcc_report rep = {0};
 	CHECK_EQ_INT(dc_dcc_verify_report(trust, T, good, gl, &r, &rep), DC_OK);
 	CHECK(rep.compressed == 1);
 	for (int s = 0; s < DC_DCC_STAGES; s++)
@@ -652,6 +656,113 @@ static void test_valuesets(void)
 	CHECK(!dc_hcert_date_valid("2021-6-04"));
 }
 
+/* ES256 means ECDSA with SHA-256 on any curve (RFC 9053); ES384/ES512 take
+ * any EC key too; the pair of an EC algorithm and an RSA key (or the other
+ * way round) is its own reason. */
+static void test_curves(void)
+{
+	pl p = base(KV);
+	build_opts o = {0};
+	EXPECT(make(&p384, &p, &o), DC_OK);            /* ES256, P-384 */
+	EXPECT(make(&p521, &p, &o), DC_OK);            /* ES256, P-521 */
+	o = (build_opts){.alg_override = -35};
+	EXPECT(make(&p384, &p, &o), DC_OK);
+	EXPECT(make(&es, &p, &o), DC_OK);              /* ES384, P-256 */
+	o = (build_opts){.alg_override = -36};
+	EXPECT(make(&p521, &p, &o), DC_OK);
+	EXPECT(make(&p384, &p, &o), DC_OK);
+	/* the digest is the one the header names */
+	o = (build_opts){.alg_override = -35, .sign_alg = -7};
+	EXPECT(make(&p384, &p, &o), DC_E_SIG_MISMATCH);
+	o = (build_opts){.alg_override = -7, .sign_alg = -36};
+	EXPECT(make(&p521, &p, &o), DC_E_SIG_MISMATCH);
+	o = (build_opts){.corrupt_sig = true};
+	EXPECT(make(&p521, &p, &o), DC_E_SIG_MISMATCH);
+	o = (build_opts){.short_sig = true};
+	EXPECT(make(&p384, &p, &o), DC_E_COSE_SIG_LENGTH);
+	o = (build_opts){.alg_override = -37};
+	EXPECT(make(&p384, &p, &o), DC_E_DSC_ALG_KEY);
+	o = (build_opts){.alg_override = -35};
+	EXPECT(make(&ps, &p, &o), DC_E_DSC_ALG_KEY);
+	/* every content type with the larger curves */
+	for (int k = KV; k <= KR; k++) {
+		pl q = base((enum kind)k);
+		o = (build_opts){.alg_override = -36};
+		EXPECT(make(&p521, &q, &o), DC_OK);
+		o = (build_opts){.alg_override = -35, .kid = KID_UNPROTECTED};
+		EXPECT(make(&p384, &q, &o), DC_OK);
+	}
+}
+
+static char *cat3(const signer *a, const char *mid, const signer *b)
+{
+	size_t n = a->cert_len + strlen(mid) + b->cert_len + 1;
+	char *o = malloc(n);
+	snprintf(o, n, "%.*s%s%.*s", (int)a->cert_len, (const char *)a->cert, mid,
+		 (int)b->cert_len, (const char *)b->cert);
+	return o;
+}
+
+/* One unusable certificate costs only itself: the rest of the file loads,
+ * the skip is counted by reason, and a card signed by the skipped one gets
+ * "signer certificate unusable". */
+static void test_lenient_load(void)
+{
+	static const char junk[] = "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n";
+	dc_trust *t = dc_trust_new();
+	dc_dsc_load_stats st = {0};
+	char *pem = cat3(&k256, junk, &es);
+	char *pem2 = cat3(&emptyeku, "", &p384);
+	CHECK_EQ_INT(dc_trust_add_dscs(t, (const uint8_t *)pem, strlen(pem), &st), DC_OK);
+	CHECK_EQ_INT(dc_trust_add_dscs(t, (const uint8_t *)pem2, strlen(pem2), &st), DC_OK);
+	CHECK_EQ_INT(dc_trust_add_dscs(t, (const uint8_t *)"junk", 4, &st), DC_OK);
+	CHECK_EQ_INT(st.added, 3);
+	CHECK_EQ_INT(st.skipped[DC_DSC_SKIP_KEY], 1);
+	CHECK_EQ_INT(st.skipped[DC_DSC_SKIP_MALFORMED], 2);
+	CHECK_EQ_INT(st.empty_eku, 1);
+	CHECK_EQ_INT(dc_dsc_load_stats_skipped(&st), 3);
+	char why[128];
+	dc_dsc_load_stats_format(&st, why, sizeof why);
+	CHECK_STR(why, "2 malformed, 1 unsupported key");
+	CHECK_EQ_INT(dc_trust_dsc_count(t), 3);
+	/* the strict call keeps refusing the whole file */
+	dc_trust *strict = dc_trust_new();
+	CHECK_EQ_INT(dc_trust_add_dsc(strict, (const uint8_t *)pem, strlen(pem)), DC_E_DSC_INVALID);
+	CHECK_EQ_INT(dc_trust_dsc_count(strict), 0);
+	dc_trust_free(strict);
+
+	dc_record r;
+	pl p = base(KV);
+	char *txt = make(&es, &p, NULL);
+	CHECK_EQ_INT(verify_at(t, txt, T, &r), DC_OK);
+	dc_record_wipe(&r);
+	free(txt);
+	txt = make(&emptyeku, &p, NULL); /* empty EKU: no restriction */
+	CHECK_EQ_INT(verify_at(t, txt, T, &r), DC_OK);
+	dc_record_wipe(&r);
+	free(txt);
+	pl pt = base(KT);
+	txt = make(&emptyeku, &pt, NULL);
+	CHECK_EQ_INT(verify_at(t, txt, T, &r), DC_OK);
+	dc_record_wipe(&r);
+	free(txt);
+	txt = make(&k256, &p, NULL);
+	CHECK_EQ_INT(verify_at(t, txt, T, &r), DC_E_DSC_UNUSABLE);
+	CHECK_EQ_INT(r.reason, DC_E_DSC_UNUSABLE);
+	CHECK_EQ_INT(r.verdict, DC_VERDICT_NOT_VERIFIED);
+	CHECK(r.name[0] == 0);
+	CHECK_STR(dc_err_code(DC_E_DSC_UNUSABLE), "dsc_unusable");
+	CHECK_STR(dc_strerror(DC_E_DSC_UNUSABLE), "Signer certificate unusable");
+	dc_record_wipe(&r);
+	/* a store without that skip: the same card is just unknown */
+	CHECK_EQ_INT(verify_at(trust, txt, T, &r), DC_E_DSC_UNKNOWN);
+	dc_record_wipe(&r);
+	free(txt);
+	free(pem);
+	free(pem2);
+	dc_trust_free(t);
+}
+
 int main(void)
 {
 	const char *kd = dc_test_path("DC_SOURCE_ROOT", "keys/demo");
@@ -671,10 +782,23 @@ int main(void)
 	LOAD(shortlived, "shortlived");
 	CHECK_EQ_INT(dc_trust_dsc_count(trust), 5);
 	CHECK(es.alg == -7 && ps.alg == -37);
+	LOAD(p384, "p384");
+	LOAD(p521, "p521");
+#define LOAD_KEY(s, name) do { \
+	snprintf(k, sizeof k, "%s/dcc-dsc-%s.key.pem", kd, name); \
+	snprintf(c, sizeof c, "%s/dcc-dsc-%s.crt.pem", kd, name); \
+	if (signer_load(&s, k, c) != 0) { fprintf(stderr, "cannot load %s\n", name); return 1; } \
+	} while (0)
+	LOAD_KEY(k256, "k256");
+	LOAD_KEY(emptyeku, "emptyeku");
+	CHECK_EQ_INT(dc_trust_add_dsc(trust, k256.cert, k256.cert_len), DC_E_DSC_INVALID);
+	CHECK_EQ_INT(dc_trust_dsc_count(trust), 7);
 
 	test_valid(&es, "ES256");
 	test_valid(&ps, "PS256");
 	test_headers();
+	test_curves();
+	test_lenient_load();
 	test_trust_and_keys();
 	test_times();
 	test_claims_and_schema();
@@ -692,6 +816,10 @@ int main(void)
 	signer_free(&testonly);
 	signer_free(&altoid);
 	signer_free(&shortlived);
+	signer_free(&p384);
+	signer_free(&p521);
+	signer_free(&k256);
+	signer_free(&emptyeku);
 	dc_trust_free(trust);
 	return dc_test_done();
 }

@@ -229,13 +229,20 @@ static void run_file(const char *path, const char *rel)
 		uint8_t der[8192];
 		size_t dl;
 		if (cert_der(cert->valuestring, der, sizeof der, &dl)) {
-			dc_err e = dc_trust_add_dsc(t, der, dl);
-			if (e != DC_OK)
-				printf("NOTE %s: DSC not loaded (%s)\n", rel, dc_err_code(e));
+			dc_dsc_load_stats st = {0};
+			dc_err e = dc_trust_add_dscs(t, der, dl, &st);
+			char why[128];
+			dc_dsc_load_stats_format(&st, why, sizeof why);
+			if (e != DC_OK || st.added == 0)
+				printf("NOTE %s: DSC not loaded (%s%s)\n", rel, dc_err_code(e), why);
+			if (st.empty_eku)
+				printf("NOTE %s: DSC with an empty EKU read as unrestricted\n", rel);
 		}
 	}
 	dc_record rec;
-	dc_dcc_report rep;
+	/* Each flag judges its own stage, so the stages after a failed
+	 * signature are evaluated too (diagnostic report; nothing is shown). */
+	dc_dcc_report rep = {.diagnose = 1};
 	const char *text = cJSON_IsString(prefix) ? prefix->valuestring : "";
 	dc_dcc_verify_report(t, now, text, strlen(text), &rec, &rep);
 	int picture = -1;
