@@ -109,6 +109,12 @@ static dc_err add_dcc_revocations(dc_trust *t, const char *iss, const uint8_t *b
 	return dc_trust_add_dcc_revocations(t, b, n);
 }
 
+static dc_err add_dcc_valuesets(dc_trust *t, const char *iss, const uint8_t *b, size_t n)
+{
+	(void)iss;
+	return dc_trust_add_dcc_valuesets(t, b, n);
+}
+
 int dc_trustload_issuer_file(dc_trust *t, const char *path, char *err, size_t errlen)
 {
 	return load_with(t, NULL, path, DC_TRUST_MAX_FILE, add_issuer_file, err, errlen);
@@ -287,6 +293,9 @@ int dc_trustload_dir(dc_trust *t, const char *dir, char *err, size_t errlen)
 			rc = dc_trustload_dsc_dir(t, path, err, errlen);
 		else if (strcmp(v[i], "dcc-revocations.json") == 0)
 			rc = dc_trustload_dcc_revocations(t, path, err, errlen);
+		else if (strcmp(v[i], "dcc-valuesets.json") == 0)
+			rc = load_with(t, NULL, path, DC_TRUST_MAX_FILE, add_dcc_valuesets, err,
+				       errlen);
 	}
 	free_list(v, n);
 	return rc;

@@ -249,7 +249,7 @@ static bool trust_file_name(const char *n)
 	return ends_with(n, ".issuer.json") || ends_with(n, ".dsc.pem") ||
 	       ends_with(n, ".dsc.der") || strcmp(n, "vci_snapshot.json") == 0 ||
 	       strcmp(n, "vci_snapshot.sig") == 0 || strcmp(n, "vci_snapshot.crt") == 0 ||
-	       strcmp(n, "dcc-revocations.json") == 0;
+	       strcmp(n, "dcc-revocations.json") == 0 || strcmp(n, "dcc-valuesets.json") == 0;
 }
 
 static bool has_private_key(const uint8_t *p, size_t n)

@@ -214,7 +214,12 @@ dc_err dc_dcc_verify_report(const dc_trust *t, double now, const char *text,
 		STAGE(DC_DCC_STAGE_DSC_TIME, dc_dsc_check_time(dsc, now));
 	}
 	STAGE(DC_DCC_STAGE_EXPIRY, dc_cwt_check_time(&cwt, now));
-	STAGE(DC_DCC_STAGE_SCHEMA, dc_hcert_parse_dcc(cwt.dcc, out, &info));
+	e = dc_hcert_parse_dcc(cwt.dcc, dc_trust_dcc_valuesets(t), out, &info);
+	/* The reference verifiers refuse a holder born after the certificate
+	 * was issued. */
+	if (e == DC_OK && dc_hcert_dob_after(out->birth_date, cwt.iat))
+		e = DC_E_DCC_DOB_AFTER_ISSUE;
+	STAGE(DC_DCC_STAGE_SCHEMA, e);
 	if (PASSED(DC_DCC_STAGE_SCHEMA))
 		STAGE(DC_DCC_STAGE_REVOCATION, check_revoked(t, &cose, &cwt, &info));
 

@@ -109,6 +109,15 @@ dc_err dc_trust_add_dsc(dc_trust *t, const uint8_t *cert, size_t len);
  * first 16 bytes of SHA-256). The JSON format is documented in docs/dcc.md. */
 dc_err dc_trust_add_dcc_revocations(dc_trust *t, const uint8_t *json, size_t len);
 
+/* EU value sets (dc_valuesets.h JSON, the trust folder's
+ * dcc-valuesets.json): a set replaces the built-in one (or one loaded
+ * before) of the same id. All-or-nothing: DC_E_VALUESET_FORMAT keeps what
+ * was there. */
+dc_err dc_trust_add_dcc_valuesets(dc_trust *t, const uint8_t *json, size_t len);
+struct dc_valuesets;
+/* NULL when none were loaded (the built-in tables apply). */
+const struct dc_valuesets *dc_trust_dcc_valuesets(const dc_trust *t);
+
 /* The DCC verifier may add further lookups below this line. */
 
 #define DC_DSC_KID_LEN 8

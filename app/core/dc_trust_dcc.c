@@ -22,6 +22,7 @@
 
 #include "dc_trust.h"
 #include "dc_trust_priv.h"
+#include "dc_valuesets.h"
 
 #define COSE_ALG_ES256 (-7)
 #define COSE_ALG_ES384 (-35)
@@ -55,6 +56,7 @@ struct dc_dsc_store {
 	size_t n_unusable, cap_unusable;
 	struct revoked *revoked; /* sorted by (type, hash) */
 	size_t n_revoked;
+	dc_valuesets *valuesets; /* from trust data; NULL: built-in tables */
 };
 
 static void dsc_free(struct dc_dsc *d)
@@ -74,6 +76,7 @@ static void store_free(struct dc_dsc_store *s)
 	free(s->dscs);
 	free(s->unusable);
 	free(s->revoked);
+	dc_valuesets_free(s->valuesets);
 	free(s);
 }
 
@@ -697,4 +700,35 @@ bool dc_trust_dcc_revoked(const dc_trust *t, dc_dcc_hash_type type,
 	struct revoked key = {.type = (uint8_t)type};
 	memcpy(key.hash, hash, sizeof key.hash);
 	return bsearch(&key, t->dsc->revoked, t->dsc->n_revoked, sizeof key, revoked_cmp) != NULL;
+}
+
+/* --- EU value sets ---------------------------------------------------------- */
+
+dc_err dc_trust_add_dcc_valuesets(dc_trust *t, const uint8_t *json, size_t len)
+{
+	dc_err e;
+	if (!t || !json)
+		return DC_E_ARG;
+	if (len > DC_TRUST_MAX_FILE)
+		return DC_E_VALUESET_FORMAT;
+	dc_valuesets *v = dc_valuesets_parse(json, len, &e);
+	if (!v)
+		return e;
+	struct dc_dsc_store *s = store_get(t);
+	if (!s) {
+		dc_valuesets_free(v);
+		return DC_E_NOMEM;
+	}
+	if (!s->valuesets) {
+		s->valuesets = v;
+		return DC_OK;
+	}
+	e = dc_valuesets_merge(s->valuesets, v);
+	dc_valuesets_free(v);
+	return e;
+}
+
+const dc_valuesets *dc_trust_dcc_valuesets(const dc_trust *t)
+{
+	return t && t->dsc ? t->dsc->valuesets : NULL;
 }

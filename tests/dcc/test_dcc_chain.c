@@ -24,6 +24,7 @@
 #include "dc_trust.h"
 #include "dc_valuesets.h"
 #include "dc_verify.h"
+#include "dc_policy.h"
 #include "dcc_build.h"
 
 static double T; /* validation time: 2027-06-01T00:00:00Z */
@@ -46,6 +47,7 @@ typedef struct {
 	int64_t dn;
 	const char *ci;
 	const char *dt;
+	const char *mp, *tt, *fr, *ma_dev; /* NULL: the usual demo values */
 } pl;
 
 static pl base(enum kind k)
@@ -66,17 +68,19 @@ static void entry(cw *w, enum kind k, const pl *p)
 	F("tg", "840539006");
 	if (k == KV) {
 		F("vp", "1119349007");
-		F("mp", "EU/1/20/1528");
+		F("mp", p->mp ? p->mp : "EU/1/20/1528");
 		F("ma", "ORG-100030215");
 		F("dt", p->dt);
 	} else if (k == KT) {
-		F("tt", "LP6464-4");
+		F("tt", p->tt ? p->tt : "LP6464-4");
+		if (p->ma_dev)
+			F("ma", p->ma_dev);
 		F("nm", "DEMO PCR");
 		F("sc", "2027-05-31T20:00:00Z");
 		F("tr", "260415000");
 		F("tc", "DEMO test centre");
 	} else {
-		F("fr", "2027-05-01");
+		F("fr", p->fr ? p->fr : "2027-05-01");
 		F("df", "2027-05-12");
 		F("du", "2027-10-28");
 	}
@@ -425,6 +429,153 @@ static void test_claims_and_schema(void)
 	dc_record_wipe(&r);
 	free(t);
 #undef CASE
+}
+
+static dc_err verify_with(const dc_trust *t, const pl *p, dc_record *r)
+{
+	char *txt = make(&es, p, NULL);
+	dc_err e = verify_at(t, txt, T, r);
+	free(txt);
+	return e;
+}
+
+static dc_policy_outcome policy_of(const dc_record *r, char *code, size_t cap)
+{
+	dc_policy *pol = dc_policy_new_default();
+	dc_policy_result res;
+	dc_policy_evaluate(pol, r, T, &res);
+	snprintf(code, cap, "%s", res.code);
+	dc_policy_free(pol);
+	return res.outcome;
+}
+
+/* Content as the reference verifiers treat it. */
+static void test_content_rules(void)
+{
+	dc_record r;
+	pl p;
+	char code[64];
+	/* a date-time where the schema declares a date: accepted, shown as the date */
+	p = base(KV);
+	p.dt = "2027-05-01T22:54:00+02:00";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].date, "2027-05-01");
+	dc_record_wipe(&r);
+	p = base(KR);
+	p.fr = "2027-05-01T08:00:00Z";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].date, "2027-05-01");
+	dc_record_wipe(&r);
+	p = base(KV);
+	p.dt = "2027-05-01T25:00:00Z";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_E_DCC_SCHEMA);
+	p.dt = "2027-05-01Tnoon";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_E_DCC_SCHEMA);
+
+	/* born after the certificate was issued (iat 2027-05-31T23:00Z) */
+	const struct { const char *dob; dc_err want; } dobs[] = {
+		{"2027-06-02", DC_E_DCC_DOB_AFTER_ISSUE}, {"2028", DC_E_DCC_DOB_AFTER_ISSUE},
+		{"2027-07", DC_E_DCC_DOB_AFTER_ISSUE},
+		{"2027-06-01", DC_OK}, /* UTC+14 is already 1 June */
+		{"2027-05-31", DC_OK}, {"2027", DC_OK}, {"2027-05", DC_OK}, {"", DC_OK},
+	};
+	for (size_t i = 0; i < sizeof dobs / sizeof dobs[0]; i++) {
+		p = base(KT);
+		p.dob = dobs[i].dob;
+		dc_err e = verify_with(trust, &p, &r);
+		CHECK_MSG(e == dobs[i].want, "dob %s: %s", dobs[i].dob, dc_err_code(e));
+		if (e != DC_OK)
+			CHECK(r.birth_date[0] == 0 && r.n_events == 0);
+		dc_record_wipe(&r);
+	}
+	CHECK_STR(dc_err_code(DC_E_DCC_DOB_AFTER_ISSUE), "dcc_dob_after_issue");
+
+	/* dose number / series 0 */
+	p = base(KV);
+	p.dn = 0;
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_E_DCC_SCHEMA);
+
+	/* value-set codes: known ones named, unknown ones shown raw; the record
+	 * verifies (as in the reference verifiers) but never admits */
+	p = base(KV);
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].unknown_code, "");
+	CHECK_EQ_INT(policy_of(&r, code, sizeof code), DC_POLICY_PASS);
+	dc_record_wipe(&r);
+	p.mp = "EU/1/99/9999";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].product, "EU/1/99/9999");
+	CHECK_STR(r.events[0].unknown_code, "mp");
+	CHECK_EQ_INT(policy_of(&r, code, sizeof code), DC_POLICY_FAIL);
+	CHECK_STR(code, "unknown_code");
+	dc_record_wipe(&r);
+	p = base(KT);
+	p.tt = "LP0000-0";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].test_type, "LP0000-0");
+	CHECK_STR(r.events[0].unknown_code, "tt");
+	CHECK_EQ_INT(policy_of(&r, code, sizeof code), DC_POLICY_FAIL);
+	dc_record_wipe(&r);
+	/* the built-in device table is an excerpt: a device missing from it
+	 * is not "unknown" until a complete set is loaded */
+	p = base(KT);
+	p.ma_dev = "9999";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].unknown_code, "");
+	dc_record_wipe(&r);
+
+	/* value sets as trust data: the loaded set replaces the built-in one */
+	static const char vs_json[] =
+		"{\"valueSets\":[{\"valueSetId\":\"vaccines-covid-19-names\",\"valueSetDate\":\"2027-01-01\","
+		"\"valueSetValues\":{\"EU/1/20/1528\":{\"display\":\"Comirnaty\",\"active\":true},"
+		"\"EU/1/99/9999\":{\"display\":\"Demo vaccine 2027\",\"active\":true}}},"
+		"{\"valueSetId\":\"covid-19-lab-test-manufacturer-and-name\",\"valueSetValues\":"
+		"{\"1232\":{\"display\":\"Abbott Panbio\"}}},"
+		"{\"valueSetId\":\"some-future-set\",\"valueSetValues\":{}}]}";
+	dc_trust *t2 = dc_trust_new();
+	CHECK_EQ_INT(dc_trust_add_dsc(t2, es.cert, es.cert_len), DC_OK);
+	CHECK(dc_trust_dcc_valuesets(t2) == NULL);
+	CHECK_EQ_INT(dc_trust_add_dcc_valuesets(t2, (const uint8_t *)vs_json, sizeof vs_json - 1),
+		     DC_OK);
+	CHECK_EQ_INT(dc_valuesets_loaded(dc_trust_dcc_valuesets(t2)), 2);
+	p = base(KV);
+	p.mp = "EU/1/99/9999";
+	CHECK_EQ_INT(verify_with(t2, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].product, "Demo vaccine 2027");
+	CHECK_STR(r.events[0].unknown_code, "");
+	CHECK_STR(r.events[0].manufacturer, "BioNTech Manufacturing GmbH"); /* built-in */
+	CHECK_EQ_INT(policy_of(&r, code, sizeof code), DC_POLICY_PASS);
+	dc_record_wipe(&r);
+	p = base(KT);
+	p.ma_dev = "9999";
+	CHECK_EQ_INT(verify_with(t2, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].unknown_code, "ma");
+	dc_record_wipe(&r);
+	p.ma_dev = "1232";
+	CHECK_EQ_INT(verify_with(t2, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].product, "DEMO PCR"); /* nm wins over the device name */
+	CHECK_STR(r.events[0].manufacturer, "Abbott Panbio");
+	dc_record_wipe(&r);
+	/* refused files keep what was loaded */
+	const char *bad[] = {
+		"", "[", "{}", "{\"valueSets\":{}}", "{\"valueSets\":[1]}",
+		"{\"valueSets\":[{\"valueSetId\":\"covid-19-lab-result\"}]}",
+		"{\"valueSets\":[{\"valueSetId\":\"covid-19-lab-result\",\"valueSetValues\":{\"x\":1}}]}",
+		"{\"valueSets\":[{\"valueSetId\":\"covid-19-lab-result\",\"valueSetValues\":{\"x\":{\"display\":2}}}]}",
+		"{\"valueSets\":[{\"valueSetId\":\"covid-19-lab-result\",\"valueSetValues\":{\"x\":{},\"x\":{}}}]}",
+		"{\"valueSets\":[{\"valueSetId\":\"covid-19-lab-result\",\"valueSetValues\":{}},"
+		"{\"valueSetId\":\"covid-19-lab-result\",\"valueSetValues\":{}}]}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK_MSG(dc_trust_add_dcc_valuesets(t2, (const uint8_t *)bad[i], strlen(bad[i])) ==
+				  DC_E_VALUESET_FORMAT, "bad value sets %zu", i);
+	CHECK_EQ_INT(dc_valuesets_loaded(dc_trust_dcc_valuesets(t2)), 2);
+	p = base(KV);
+	p.mp = "EU/1/99/9999";
+	CHECK_EQ_INT(verify_with(t2, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].product, "Demo vaccine 2027");
+	dc_record_wipe(&r);
+	dc_trust_free(t2);
 }
 
 static void revocation_json(const char *type, const uint8_t h[16], char *out, size_t cap)
@@ -802,6 +953,7 @@ int main(void)
 	test_trust_and_keys();
 	test_times();
 	test_claims_and_schema();
+	test_content_rules();
 	test_revocation(&es);
 	test_revocation(&ps);
 	test_encoding_layers();

@@ -82,6 +82,18 @@ expect 0 '^VERIFIED' -- "$verify" --at "$at" --trust "$tmp/trust" "$good"
 expect 0 "$skipped" -- "$verify" --at "$at" --trust "$tmp/trust" "$good"
 expect 1 '"reason":"dsc_unusable"' -- "$verify" --json --at "$at" --trust "$tmp/trust" "$weak"
 
+# EU value sets as trust data: dcc-valuesets.json replaces a built-in set
+cat > "$tmp/trust/dcc-valuesets.json" <<'VS'
+{"valueSets": [{"valueSetId": "vaccines-covid-19-names", "valueSetDate": "2027-01-01",
+  "valueSetValues": {"EU/1/20/1528": {"display": "Comirnaty DEMO-VS", "active": true}}}]}
+VS
+expect 0 '"product":"Comirnaty DEMO-VS"' -- "$verify" --json --at "$at" --trust "$tmp/trust" "$good"
+echo '{"valueSets": 3}' > "$tmp/badvs.json"
+mkdir "$tmp/trust-badvs"
+cp "$tmp/badvs.json" "$tmp/trust-badvs/dcc-valuesets.json"
+expect 2 'dcc-valuesets.json: EU value-set file is malformed' -- "$verify" --at "$at" \
+	--trust "$tmp/trust-badvs" "$good"
+
 # signed bundle: packed, installed, loaded; the skip does not refuse it
 rm -rf "$tmp/trust/dsc"
 expect 0 '' -- "$trust" pack --key "$keys/operator.key.pem" --version 7 \
@@ -89,7 +101,7 @@ expect 0 '' -- "$trust" pack --key "$keys/operator.key.pem" --version 7 \
 expect 0 '' -- "$trust" verify --pin "$keys/operator.pub.pem" "$tmp/bundle"
 mkdir "$tmp/installed"
 expect 0 '' -- "$trust" install --pin "$keys/operator.pub.pem" "$tmp/bundle" "$tmp/installed"
-expect 0 '^VERIFIED' -- "$verify" --at "$at" --trust "$tmp/installed" "$good"
+expect 0 '"product":"Comirnaty DEMO-VS"' -- "$verify" --json --at "$at" --trust "$tmp/installed" "$good"
 expect 1 '"reason":"dsc_unusable"' -- "$verify" --json --at "$at" --trust "$tmp/installed" "$weak"
 
 echo "$pass passed, $fail failed"
