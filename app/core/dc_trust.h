@@ -121,7 +121,7 @@ const struct dc_valuesets *dc_trust_dcc_valuesets(const dc_trust *t);
 /* The DCC verifier may add further lookups below this line. */
 
 #define DC_DSC_KID_LEN 8
-#define DC_TRUST_MAX_DSC 8192       /* signer certificates held at most */
+#define DC_TRUST_MAX_DSC 16384      /* signer certificates held at most */
 #define DC_TRUST_MAX_DCC_REVOKED (1u << 20) /* revocation hashes held at most */
 #define DC_DCC_REVOCATION_HASH_LEN 16
 
@@ -183,6 +183,11 @@ dc_err dc_trust_add_dscs(dc_trust *t, const uint8_t *buf, size_t len, dc_dsc_loa
 /* The same for exactly one DER certificate. */
 dc_err dc_trust_add_dsc_der(dc_trust *t, const uint8_t *der, size_t len,
 			    dc_dsc_load_stats *st);
+
+/* Would this DER certificate be taken? -1 yes; a dc_dsc_skip reason
+ * (malformed, unsupported key, or expired: notAfter before now); -2 out of
+ * memory. *uses (may be NULL) gets its dc_dsc_use bits when taken. */
+int dc_dsc_check_der(const uint8_t *der, size_t len, double now, unsigned *uses);
 
 /* True when a certificate with this kid was skipped as unusable. */
 bool dc_trust_dsc_unusable(const dc_trust *t, const uint8_t kid[DC_DSC_KID_LEN]);

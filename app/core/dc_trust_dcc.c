@@ -170,7 +170,7 @@ static bool key_usable(const mbedtls_pk_context *pk)
  * which dc_dsc_skip applies; *eku_empty is set when an empty EKU was read
  * as "no restriction". */
 static dc_err dsc_from_der(const uint8_t *der, size_t len, struct dc_dsc **out,
-			   dc_dsc_skip *why, bool *eku_empty)
+			   dc_dsc_skip *why, bool *eku_empty, bool need_kid)
 {
 	dc_err e = DC_E_DSC_INVALID;
 	uint8_t *copy = NULL;
@@ -206,9 +206,11 @@ static dc_err dsc_from_der(const uint8_t *der, size_t len, struct dc_dsc **out,
 		goto out;
 	}
 	uint8_t h[32];
-	if (dc_sha256(der, len, h) != 0)
-		goto out;
-	memcpy(d->kid, h, DC_DSC_KID_LEN);
+	if (need_kid) {
+		if (dc_sha256(der, len, h) != 0)
+			goto out;
+		memcpy(d->kid, h, DC_DSC_KID_LEN);
+	}
 	if (d->crt.ext_types & MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE) {
 		for (const mbedtls_x509_sequence *s = &d->crt.ext_key_usage; s; s = s->next)
 			d->uses |= use_of_oid(&s->buf);
@@ -292,7 +294,7 @@ dc_err dc_trust_add_dsc_der(dc_trust *t, const uint8_t *der, size_t len,
 		return DC_E_NOMEM;
 	if (s->n_dscs >= DC_TRUST_MAX_DSC)
 		return DC_E_TRUST_FULL;
-	dc_err e = dsc_from_der(der, len, &d, &why, &eku_empty);
+	dc_err e = dsc_from_der(der, len, &d, &why, &eku_empty, true);
 	if (e == DC_E_NOMEM)
 		return e;
 	if (e != DC_OK) {
@@ -396,7 +398,7 @@ dc_err dc_trust_add_dsc(dc_trust *t, const uint8_t *cert, size_t len)
 			e = DC_E_TRUST_FULL;
 			goto out;
 		}
-		e = dsc_from_der(c->raw.p, c->raw.len, &batch[n], &why, &eku_empty);
+		e = dsc_from_der(c->raw.p, c->raw.len, &batch[n], &why, &eku_empty, true);
 		if (e != DC_OK)
 			goto out;
 		n++;
@@ -428,6 +430,23 @@ out:
 	mbedtls_x509_crt_free(&chain);
 	free(pem);
 	return e;
+}
+
+int dc_dsc_check_der(const uint8_t *der, size_t len, double now, unsigned *uses)
+{
+	struct dc_dsc *d = NULL;
+	dc_dsc_skip why;
+	bool eku_empty;
+	dc_err e = dsc_from_der(der, len, &d, &why, &eku_empty, false);
+	if (e == DC_E_NOMEM)
+		return -2;
+	if (e != DC_OK)
+		return (int)why;
+	int r = now > (double)d->not_after ? (int)DC_DSC_SKIP_EXPIRED : -1;
+	if (uses)
+		*uses = d->uses;
+	dsc_free(d);
+	return r;
 }
 
 bool dc_trust_dsc_unusable(const dc_trust *t, const uint8_t kid[DC_DSC_KID_LEN])
