@@ -9,6 +9,9 @@
  *           an EU DSC list (dc_dcclist.h), its signature checked against
  *           the pinned KEYFILE, written as DIR/<CC>.dsc.pem (DIR replaced
  *           as a whole, only after the list verified and loads)
+ *   import-vci vci_snapshot.json --all|--issuer ISS... [--crl ISS=FILE]...
+ *           --out DIR: SHC issuer files from the signed VCI directory
+ *           snapshot and the issuers' CRL files (dc_vciimport.h)
  *
  * Exit codes: 0 ok; 1 the bundle (or, for pack, the source folder) is
  * refused; 2 usage or I/O. Every failure prints one line on stderr naming
@@ -42,6 +45,7 @@
 
 #include "dc_bundle.h"
 #include "dc_dcclist.h"
+#include "dc_vciimport.h"
 #include "dc_time.h"
 #include "dc_trustload.h"
 
@@ -67,6 +71,9 @@ static void usage(FILE *f)
 		"  doorcheck-trust import-dcc --format dccg|de|dsc-tl FILE --signer KEYFILE\n"
 		"                       --out DIR [--sig SIGFILE] [--at ISO]\n"
 		"    (dccg: the signature is SIGFILE, default FILE.sig)\n"
+		"  doorcheck-trust import-vci vci_snapshot.json --all|--issuer ISS...\n"
+		"                       [--crl ISS=FILE]... [--pin-sha256 HEX] --out DIR\n"
+		"    (.sig and .crt beside the snapshot)\n"
 		"A bundle is BUNDLE_DIR/" BUNDLE_JSON " and BUNDLE_DIR/" BUNDLE_SIG ".\n"
 		"exit: 0 ok, 1 refused, 2 usage or I/O\n");
 }
@@ -955,6 +962,164 @@ out:
 	return rc;
 }
 
+/* --- import-vci ----------------------------------------------------------- */
+
+struct vci_out {
+	const char *dir;
+	int failed;
+};
+
+/* "0007-myvaccinerecord.cdph.ca.gov.issuer.json": position, then the
+ * host of the issuer URL in bundle-safe characters. */
+static dc_err vci_sink(void *ctx, size_t n, const char *iss, const char *json, size_t len)
+{
+	struct vci_out *o = ctx;
+	char name[80], path[MAX_PATH];
+	const char *h = strstr(iss, "://");
+	h = h ? h + 3 : iss;
+	int w = snprintf(name, sizeof name, "%04zu-", n);
+	size_t k = (size_t)w;
+	for (; *h && *h != '/' && k < 60; h++)
+		name[k++] = (*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
+				    (*h >= '0' && *h <= '9') || *h == '.' || *h == '-'
+			    ? *h : '_';
+	snprintf(name + k, sizeof name - k, ".issuer.json");
+	if (join(path, o->dir, name) || write_new_file(path, (const uint8_t *)json, len) != 0) {
+		o->failed = errno ? errno : EIO;
+		return DC_E_NOMEM; /* stops the import; reported as I/O below */
+	}
+	return DC_OK;
+}
+
+static int cmd_import_vci(int argc, char **argv)
+{
+	const char *snap = NULL, *out = NULL, *pin = DC_VCI_PINNED_CERT_SHA256;
+	const char **only = calloc((size_t)argc, sizeof *only);
+	dc_vci_crl *crls = calloc((size_t)argc, sizeof *crls);
+	char **crl_iss = calloc((size_t)argc, sizeof *crl_iss);
+	uint8_t *json = NULL, *sig = NULL, *crt = NULL;
+	size_t jl = 0, sl = 0, cl = 0, n_only = 0, n_crls = 0;
+	char target[MAX_PATH], fresh[MAX_SIBLING], old[MAX_SIBLING], sp[MAX_PATH], cp[MAX_PATH];
+	bool all = false, made = false;
+	struct stat sb;
+	int rc = EXIT_USAGE;
+
+	if (!only || !crls || !crl_iss) {
+		fail_io("out of memory%s%s", "", NULL);
+		goto out;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--issuer") == 0 && i + 1 < argc) {
+			only[n_only++] = argv[++i];
+		} else if (strcmp(argv[i], "--all") == 0) {
+			all = true;
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (strcmp(argv[i], "--pin-sha256") == 0 && i + 1 < argc) {
+			pin = argv[++i];
+		} else if (strcmp(argv[i], "--crl") == 0 && i + 1 < argc) {
+			const char *a = argv[++i], *eq = strrchr(a, '=');
+			if (!eq || eq == a)
+				goto usage;
+			crl_iss[n_crls] = strndup(a, (size_t)(eq - a));
+			if (!crl_iss[n_crls] ||
+			    (rc = read_any(eq + 1, DC_TRUST_MAX_FILE, (uint8_t **)&crls[n_crls].json,
+					   &crls[n_crls].len)) != 0) {
+				free(crl_iss[n_crls]);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			crls[n_crls].iss = crl_iss[n_crls];
+			n_crls++;
+		} else if (argv[i][0] == '-' || snap) {
+			goto usage;
+		} else {
+			snap = argv[i];
+		}
+	}
+	/* Every issuer only when asked for: a whole directory is a choice. */
+	if (!snap || !out || all == (n_only > 0))
+		goto usage;
+	size_t n = strlen(snap);
+	const char *base_end = n > 5 && strcmp(snap + n - 5, ".json") == 0 ? snap + n - 5 : snap + n;
+	if (snprintf(sp, sizeof sp, "%.*s.sig", (int)(base_end - snap), snap) >= (int)sizeof sp ||
+	    snprintf(cp, sizeof cp, "%.*s.crt", (int)(base_end - snap), snap) >= (int)sizeof cp ||
+	    snprintf(target, sizeof target, "%s", out) >= (int)sizeof target) {
+		fail_io("path too long: %s%s", snap, NULL);
+		goto out;
+	}
+	size_t tl = strlen(target);
+	while (tl > 1 && target[tl - 1] == '/')
+		target[--tl] = 0;
+	if ((rc = read_any(snap, DC_TRUST_MAX_FILE, &json, &jl)) != 0 ||
+	    (rc = read_any(sp, MAX_SIG_FILE, &sig, &sl)) != 0 ||
+	    (rc = read_any(cp, 64 * 1024, &crt, &cl)) != 0)
+		goto out;
+	rc = EXIT_USAGE;
+	if (snprintf(fresh, sizeof fresh, "%s.new-XXXXXX", target) >= (int)sizeof fresh ||
+	    !mkdtemp(fresh)) {
+		fail_io("cannot create a folder beside %s: %s", target, strerror(errno));
+		goto out;
+	}
+	made = true;
+	struct vci_out vo = {fresh, 0};
+	dc_vci_import_stats st;
+	const char *missing = NULL;
+	dc_err e = dc_vci_import(json, jl, sig, sl, crt, cl, pin, n_only ? only : NULL, n_only,
+				 crls, n_crls, vci_sink, &vo, &st, &missing);
+	if (vo.failed) {
+		fail_io("cannot write into %s: %s", fresh, strerror(vo.failed));
+		goto out;
+	}
+	if (e != DC_OK) {
+		char detail[MAX_PATH + 64];
+		snprintf(detail, sizeof detail, "%s%s%s; the trust in %s is unchanged",
+			 missing ? "issuer " : snap, missing ? missing : "",
+			 missing && e == DC_E_CRL_INVALID ? " (CRL file for an issuer not imported)"
+							  : "", target);
+		rc = e == DC_E_NOMEM ? EXIT_USAGE : refuse(e, detail);
+		goto out;
+	}
+	fsync_path(fresh, O_RDONLY | O_DIRECTORY);
+	bool exists = stat(target, &sb) == 0;
+	if (exists && !S_ISDIR(sb.st_mode)) {
+		fail_io("%s exists and is not a folder%s", target, NULL);
+		goto out;
+	}
+	if (swap_in(fresh, target, old, exists) != 0) {
+		fail_io("cannot move the imported folder into place at %s: %s", target,
+			strerror(errno));
+		goto out;
+	}
+	made = false;
+	if (old[0] && rm_tree(old) != 0)
+		fprintf(stderr, "%s: warning: imported, but could not remove the old folder %s\n",
+			prog, old);
+	printf("%zu issuers, %zu keys, %zu CRLs with %zu revoked ids imported into %s "
+	       "(skipped: %zu keys, %zu CRLs, %zu issuers without a usable key)\n",
+	       st.issuers, st.keys, st.crls, st.crl_entries, target, st.keys_skipped,
+	       st.crls_skipped, st.issuers_skipped);
+	rc = 0;
+	goto out;
+usage:
+	usage(stderr);
+	rc = EXIT_USAGE;
+out:
+	if (made)
+		rm_tree(fresh);
+	for (size_t i = 0; crls && i < n_crls; i++) {
+		free((void *)crls[i].json);
+		free(crl_iss[i]);
+	}
+	free(crls);
+	free(crl_iss);
+	free(only);
+	free(json);
+	free(sig);
+	free(crt);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -973,6 +1138,8 @@ int main(int argc, char **argv)
 		return cmd_install(argc, argv);
 	if (strcmp(argv[1], "import-dcc") == 0)
 		return cmd_import_dcc(argc, argv);
+	if (strcmp(argv[1], "import-vci") == 0)
+		return cmd_import_vci(argc, argv);
 	usage(stderr);
 	return EXIT_USAGE;
 }
