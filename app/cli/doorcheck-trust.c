@@ -5,6 +5,13 @@
  *   pack    --key OPERATOR_KEY.pem --version N [--created ISO] --out DIR SRC
  *   verify  --pin OPERATOR_PUB.pem BUNDLE_DIR
  *   install --pin OPERATOR_PUB.pem BUNDLE_DIR TRUST_DIR
+ *   import-dcc --format dccg|de|dsc-tl FILE --signer KEYFILE --out DIR
+ *           an EU DSC list (dc_dcclist.h), its signature checked against
+ *           the pinned KEYFILE, written as DIR/<CC>.dsc.pem (DIR replaced
+ *           as a whole, only after the list verified and loads)
+ *   import-vci vci_snapshot.json --all|--issuer ISS... [--crl ISS=FILE]...
+ *           --out DIR: SHC issuer files from the signed VCI directory
+ *           snapshot and the issuers' CRL files (dc_vciimport.h)
  *
  * Exit codes: 0 ok; 1 the bundle (or, for pack, the source folder) is
  * refused; 2 usage or I/O. Every failure prints one line on stderr naming
@@ -37,6 +44,8 @@
 #include "dc_hash.h"
 
 #include "dc_bundle.h"
+#include "dc_dcclist.h"
+#include "dc_vciimport.h"
 #include "dc_time.h"
 #include "dc_trustload.h"
 
@@ -59,6 +68,12 @@ static void usage(FILE *f)
 		"                       --out DIR SRC_TRUST_FOLDER\n"
 		"  doorcheck-trust verify --pin OPERATOR_PUB.pem BUNDLE_DIR\n"
 		"  doorcheck-trust install --pin OPERATOR_PUB.pem BUNDLE_DIR TRUST_DIR\n"
+		"  doorcheck-trust import-dcc --format dccg|de|dsc-tl FILE --signer KEYFILE\n"
+		"                       --out DIR [--sig SIGFILE] [--at ISO]\n"
+		"    (dccg: the signature is SIGFILE, default FILE.sig)\n"
+		"  doorcheck-trust import-vci vci_snapshot.json --all|--issuer ISS...\n"
+		"                       [--crl ISS=FILE]... [--pin-sha256 HEX] --out DIR\n"
+		"    (.sig and .crt beside the snapshot)\n"
 		"A bundle is BUNDLE_DIR/" BUNDLE_JSON " and BUNDLE_DIR/" BUNDLE_SIG ".\n"
 		"exit: 0 ok, 1 refused, 2 usage or I/O\n");
 }
@@ -249,7 +264,7 @@ static bool trust_file_name(const char *n)
 	return ends_with(n, ".issuer.json") || ends_with(n, ".dsc.pem") ||
 	       ends_with(n, ".dsc.der") || strcmp(n, "vci_snapshot.json") == 0 ||
 	       strcmp(n, "vci_snapshot.sig") == 0 || strcmp(n, "vci_snapshot.crt") == 0 ||
-	       strcmp(n, "dcc-revocations.json") == 0;
+	       strcmp(n, "dcc-revocations.json") == 0 || strcmp(n, "dcc-valuesets.json") == 0;
 }
 
 static bool has_private_key(const uint8_t *p, size_t n)
@@ -740,6 +755,368 @@ out:
 	return rc;
 }
 
+/* --- import-dcc ----------------------------------------------------------- */
+
+/* The imported DSCs, one PEM text per country, written as <CC>.dsc.pem. */
+struct pem_out {
+	char cc[DC_DCCLIST_MAX_COUNTRIES][3];
+	char *text[DC_DCCLIST_MAX_COUNTRIES];
+	size_t len[DC_DCCLIST_MAX_COUNTRIES], cap[DC_DCCLIST_MAX_COUNTRIES];
+	size_t n;
+};
+
+static dc_err pem_sink(void *ctx, const char *country, const uint8_t *der, size_t len)
+{
+	struct pem_out *o = ctx;
+	size_t i;
+	for (i = 0; i < o->n; i++)
+		if (strcmp(o->cc[i], country) == 0)
+			break;
+	if (i == o->n) {
+		if (o->n == DC_DCCLIST_MAX_COUNTRIES)
+			return DC_E_TRUST_FULL;
+		memcpy(o->cc[i], country, 3);
+		o->n++;
+	}
+	/* base64 with a line break every 64 characters, plus armour */
+	size_t b64 = 4 * ((len + 2) / 3), need = b64 + b64 / 64 + 64;
+	if (o->len[i] + need + 1 > o->cap[i]) {
+		size_t cap = o->cap[i] ? o->cap[i] * 2 : 16384;
+		while (cap < o->len[i] + need + 1)
+			cap *= 2;
+		char *p = realloc(o->text[i], cap);
+		if (!p)
+			return DC_E_NOMEM;
+		o->text[i] = p;
+		o->cap[i] = cap;
+	}
+	/* A table encoder: certificates are public, and mbedTLS's
+	 * constant-time one would be a tenth of a 10,000-entry import. */
+	static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *w = o->text[i] + o->len[i];
+	w += sprintf(w, "-----BEGIN CERTIFICATE-----\n");
+	size_t col = 0;
+	for (size_t k = 0; k < len; k += 3) {
+		uint32_t v = (uint32_t)der[k] << 16;
+		if (k + 1 < len)
+			v |= (uint32_t)der[k + 1] << 8;
+		if (k + 2 < len)
+			v |= der[k + 2];
+		w[0] = a[v >> 18];
+		w[1] = a[(v >> 12) & 63];
+		w[2] = k + 1 < len ? a[(v >> 6) & 63] : '=';
+		w[3] = k + 2 < len ? a[v & 63] : '=';
+		w += 4;
+		if ((col += 4) == 64) {
+			*w++ = '\n';
+			col = 0;
+		}
+	}
+	if (col)
+		*w++ = '\n';
+	w += sprintf(w, "-----END CERTIFICATE-----\n");
+	o->len[i] = (size_t)(w - o->text[i]);
+	return DC_OK;
+}
+
+static void pem_free(struct pem_out *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		free(o->text[i]);
+	free(o);
+}
+
+static int read_any(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	char err[512];
+	if (dc_read_file(path, max, buf, len, err, sizeof err) != 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int cmd_import_dcc(int argc, char **argv)
+{
+	const char *fmt = NULL, *file = NULL, *signer = NULL, *out = NULL, *sigp = NULL;
+	const char *at = NULL;
+	char target[MAX_PATH], fresh[MAX_SIBLING], old[MAX_SIBLING], sigdef[MAX_PATH];
+	char path[MAX_PATH], summary[512], err[512];
+	uint8_t *list = NULL, *pin = NULL, *sig = NULL;
+	size_t list_len = 0, pin_len = 0, sig_len = 0;
+	struct pem_out *pems = NULL;
+	dc_dcclist_format f;
+	dc_dcclist_stats st;
+	bool made = false;
+	struct stat sb;
+	int rc = EXIT_USAGE;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
+			fmt = argv[++i];
+		else if (strcmp(argv[i], "--signer") == 0 && i + 1 < argc)
+			signer = argv[++i];
+		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			out = argv[++i];
+		else if (strcmp(argv[i], "--sig") == 0 && i + 1 < argc)
+			sigp = argv[++i];
+		else if (strcmp(argv[i], "--at") == 0 && i + 1 < argc)
+			at = argv[++i];
+		else if (argv[i][0] == '-' || file)
+			goto usage;
+		else
+			file = argv[i];
+	}
+	if (!fmt || !file || !signer || !out || dc_dcclist_format_from_name(fmt, &f) != DC_OK)
+		goto usage;
+	double now = (double)time(NULL);
+	if (at && !dc_time_parse(at, strlen(at), &now))
+		return fail_io("--at: not an ISO 8601 time: %s%s", at, NULL);
+	if (snprintf(target, sizeof target, "%s", out) >= (int)sizeof target)
+		return fail_io("path too long: %s%s", out, NULL);
+	size_t tl = strlen(target);
+	while (tl > 1 && target[tl - 1] == '/')
+		target[--tl] = 0;
+
+	if ((rc = read_any(file, DC_DCCLIST_MAX_FILE, &list, &list_len)) != 0 ||
+	    (rc = read_any(signer, 64 * 1024, &pin, &pin_len)) != 0)
+		goto out;
+	if (f == DC_DCCLIST_DCCG) {
+		/* The gateway list is JSON only: its signature is a file beside it. */
+		if (!sigp) {
+			snprintf(sigdef, sizeof sigdef, "%s.sig", file);
+			sigp = sigdef;
+		}
+		if (stat(sigp, &sb) == 0 && (rc = read_any(sigp, MAX_SIG_FILE, &sig, &sig_len)) != 0)
+			goto out;
+	}
+	rc = EXIT_USAGE;
+	if (!(pems = calloc(1, sizeof *pems))) {
+		fail_io("out of memory%s%s", "", NULL);
+		goto out;
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	dc_err e = dc_dcclist_import(f, list, list_len, sig, sig_len, pin, pin_len, now, pem_sink,
+				     pems, &st);
+	if (e != DC_OK) {
+		snprintf(err, sizeof err, "%s; the trust in %s is unchanged", file, target);
+		rc = e == DC_E_NOMEM ? EXIT_USAGE : refuse(e, err);
+		goto out;
+	}
+
+	/* Written beside DIR, then swapped in: a failed import never leaves a
+	 * half-written folder. */
+	if (snprintf(fresh, sizeof fresh, "%s.new-XXXXXX", target) >= (int)sizeof fresh ||
+	    !mkdtemp(fresh)) {
+		fail_io("cannot create a folder beside %s: %s", target, strerror(errno));
+		goto out;
+	}
+	made = true;
+	for (size_t i = 0; i < pems->n; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "%s.dsc.pem", pems->cc[i]);
+		if (join(path, fresh, name) || write_new_file(path, (const uint8_t *)pems->text[i],
+							      pems->len[i]) != 0) {
+			fail_io("cannot write %s: %s", path, strerror(errno));
+			goto out;
+		}
+	}
+	/* Every certificate written passed dc_dsc_check_der, the check the
+	 * loader makes; reading the folder again would double the import. */
+	fsync_path(fresh, O_RDONLY | O_DIRECTORY);
+	bool exists = stat(target, &sb) == 0;
+	if (exists && !S_ISDIR(sb.st_mode)) {
+		fail_io("%s exists and is not a folder%s", target, NULL);
+		goto out;
+	}
+	if (swap_in(fresh, target, old, exists) != 0) {
+		fail_io("cannot move the imported folder into place at %s: %s", target,
+			strerror(errno));
+		goto out;
+	}
+	made = false;
+	if (old[0] && rm_tree(old) != 0)
+		fprintf(stderr, "%s: warning: imported, but could not remove the old folder %s\n",
+			prog, old);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	dc_dcclist_summary(&st, summary, sizeof summary);
+	printf("%s (%zu entries, %.3f s) into %s\n", summary, st.entries,
+	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, target);
+	rc = 0;
+	goto out;
+usage:
+	usage(stderr);
+	rc = EXIT_USAGE;
+out:
+	if (made)
+		rm_tree(fresh);
+	if (pems)
+		pem_free(pems);
+	free(list);
+	free(pin);
+	free(sig);
+	return rc;
+}
+
+/* --- import-vci ----------------------------------------------------------- */
+
+struct vci_out {
+	const char *dir;
+	int failed;
+};
+
+/* "0007-myvaccinerecord.cdph.ca.gov.issuer.json": position, then the
+ * host of the issuer URL in bundle-safe characters. */
+static dc_err vci_sink(void *ctx, size_t n, const char *iss, const char *json, size_t len)
+{
+	struct vci_out *o = ctx;
+	char name[80], path[MAX_PATH];
+	const char *h = strstr(iss, "://");
+	h = h ? h + 3 : iss;
+	int w = snprintf(name, sizeof name, "%04zu-", n);
+	size_t k = (size_t)w;
+	for (; *h && *h != '/' && k < 60; h++)
+		name[k++] = (*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') ||
+				    (*h >= '0' && *h <= '9') || *h == '.' || *h == '-'
+			    ? *h : '_';
+	snprintf(name + k, sizeof name - k, ".issuer.json");
+	if (join(path, o->dir, name) || write_new_file(path, (const uint8_t *)json, len) != 0) {
+		o->failed = errno ? errno : EIO;
+		return DC_E_NOMEM; /* stops the import; reported as I/O below */
+	}
+	return DC_OK;
+}
+
+static int cmd_import_vci(int argc, char **argv)
+{
+	const char *snap = NULL, *out = NULL, *pin = DC_VCI_PINNED_CERT_SHA256;
+	const char **only = calloc((size_t)argc, sizeof *only);
+	dc_vci_crl *crls = calloc((size_t)argc, sizeof *crls);
+	char **crl_iss = calloc((size_t)argc, sizeof *crl_iss);
+	uint8_t *json = NULL, *sig = NULL, *crt = NULL;
+	size_t jl = 0, sl = 0, cl = 0, n_only = 0, n_crls = 0;
+	char target[MAX_PATH], fresh[MAX_SIBLING], old[MAX_SIBLING], sp[MAX_PATH], cp[MAX_PATH];
+	bool all = false, made = false;
+	struct stat sb;
+	int rc = EXIT_USAGE;
+
+	if (!only || !crls || !crl_iss) {
+		fail_io("out of memory%s%s", "", NULL);
+		goto out;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--issuer") == 0 && i + 1 < argc) {
+			only[n_only++] = argv[++i];
+		} else if (strcmp(argv[i], "--all") == 0) {
+			all = true;
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (strcmp(argv[i], "--pin-sha256") == 0 && i + 1 < argc) {
+			pin = argv[++i];
+		} else if (strcmp(argv[i], "--crl") == 0 && i + 1 < argc) {
+			const char *a = argv[++i], *eq = strrchr(a, '=');
+			if (!eq || eq == a)
+				goto usage;
+			crl_iss[n_crls] = strndup(a, (size_t)(eq - a));
+			if (!crl_iss[n_crls] ||
+			    (rc = read_any(eq + 1, DC_TRUST_MAX_FILE, (uint8_t **)&crls[n_crls].json,
+					   &crls[n_crls].len)) != 0) {
+				free(crl_iss[n_crls]);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			crls[n_crls].iss = crl_iss[n_crls];
+			n_crls++;
+		} else if (argv[i][0] == '-' || snap) {
+			goto usage;
+		} else {
+			snap = argv[i];
+		}
+	}
+	/* Every issuer only when asked for: a whole directory is a choice. */
+	if (!snap || !out || all == (n_only > 0))
+		goto usage;
+	size_t n = strlen(snap);
+	const char *base_end = n > 5 && strcmp(snap + n - 5, ".json") == 0 ? snap + n - 5 : snap + n;
+	if (snprintf(sp, sizeof sp, "%.*s.sig", (int)(base_end - snap), snap) >= (int)sizeof sp ||
+	    snprintf(cp, sizeof cp, "%.*s.crt", (int)(base_end - snap), snap) >= (int)sizeof cp ||
+	    snprintf(target, sizeof target, "%s", out) >= (int)sizeof target) {
+		fail_io("path too long: %s%s", snap, NULL);
+		goto out;
+	}
+	size_t tl = strlen(target);
+	while (tl > 1 && target[tl - 1] == '/')
+		target[--tl] = 0;
+	if ((rc = read_any(snap, DC_TRUST_MAX_FILE, &json, &jl)) != 0 ||
+	    (rc = read_any(sp, MAX_SIG_FILE, &sig, &sl)) != 0 ||
+	    (rc = read_any(cp, 64 * 1024, &crt, &cl)) != 0)
+		goto out;
+	rc = EXIT_USAGE;
+	if (snprintf(fresh, sizeof fresh, "%s.new-XXXXXX", target) >= (int)sizeof fresh ||
+	    !mkdtemp(fresh)) {
+		fail_io("cannot create a folder beside %s: %s", target, strerror(errno));
+		goto out;
+	}
+	made = true;
+	struct vci_out vo = {fresh, 0};
+	dc_vci_import_stats st;
+	const char *missing = NULL;
+	dc_err e = dc_vci_import(json, jl, sig, sl, crt, cl, pin, n_only ? only : NULL, n_only,
+				 crls, n_crls, vci_sink, &vo, &st, &missing);
+	if (vo.failed) {
+		fail_io("cannot write into %s: %s", fresh, strerror(vo.failed));
+		goto out;
+	}
+	if (e != DC_OK) {
+		char detail[MAX_PATH + 64];
+		snprintf(detail, sizeof detail, "%s%s%s; the trust in %s is unchanged",
+			 missing ? "issuer " : snap, missing ? missing : "",
+			 missing && e == DC_E_CRL_INVALID ? " (CRL file for an issuer not imported)"
+							  : "", target);
+		rc = e == DC_E_NOMEM ? EXIT_USAGE : refuse(e, detail);
+		goto out;
+	}
+	fsync_path(fresh, O_RDONLY | O_DIRECTORY);
+	bool exists = stat(target, &sb) == 0;
+	if (exists && !S_ISDIR(sb.st_mode)) {
+		fail_io("%s exists and is not a folder%s", target, NULL);
+		goto out;
+	}
+	if (swap_in(fresh, target, old, exists) != 0) {
+		fail_io("cannot move the imported folder into place at %s: %s", target,
+			strerror(errno));
+		goto out;
+	}
+	made = false;
+	if (old[0] && rm_tree(old) != 0)
+		fprintf(stderr, "%s: warning: imported, but could not remove the old folder %s\n",
+			prog, old);
+	printf("%zu issuers, %zu keys, %zu CRLs with %zu revoked ids imported into %s "
+	       "(skipped: %zu keys, %zu CRLs, %zu issuers without a usable key)\n",
+	       st.issuers, st.keys, st.crls, st.crl_entries, target, st.keys_skipped,
+	       st.crls_skipped, st.issuers_skipped);
+	rc = 0;
+	goto out;
+usage:
+	usage(stderr);
+	rc = EXIT_USAGE;
+out:
+	if (made)
+		rm_tree(fresh);
+	for (size_t i = 0; crls && i < n_crls; i++) {
+		free((void *)crls[i].json);
+		free(crl_iss[i]);
+	}
+	free(crls);
+	free(crl_iss);
+	free(only);
+	free(json);
+	free(sig);
+	free(crt);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -756,6 +1133,10 @@ int main(int argc, char **argv)
 		return cmd_verify(argc, argv);
 	if (strcmp(argv[1], "install") == 0)
 		return cmd_install(argc, argv);
+	if (strcmp(argv[1], "import-dcc") == 0)
+		return cmd_import_dcc(argc, argv);
+	if (strcmp(argv[1], "import-vci") == 0)
+		return cmd_import_vci(argc, argv);
 	usage(stderr);
 	return EXIT_USAGE;
 }

@@ -410,6 +410,12 @@ static dc_err read_header(const cbor_item_t *map, dc_cose_sign1 *out, bool prot)
 	return DC_OK;
 }
 
+bool dc_cose_alg_known(int alg)
+{
+	return alg == DC_COSE_ALG_ES256 || alg == DC_COSE_ALG_ES384 || alg == DC_COSE_ALG_ES512 ||
+	       alg == DC_COSE_ALG_PS256 || alg == DC_COSE_ALG_PS384 || alg == DC_COSE_ALG_PS512;
+}
+
 dc_err dc_cose_parse(const uint8_t *buf, size_t len, dc_cose_sign1 *out)
 {
 	dc_err e;
@@ -459,7 +465,7 @@ dc_err dc_cose_parse(const uint8_t *buf, size_t len, dc_cose_sign1 *out)
 	/* Unprotected values only fill what the protected header left out. */
 	if ((e = read_header(a[1], out, false)) != DC_OK)
 		goto out;
-	if (out->alg != DC_COSE_ALG_ES256 && out->alg != DC_COSE_ALG_PS256) {
+	if (!dc_cose_alg_known(out->alg)) {
 		e = DC_E_COSE_ALG;
 		goto out;
 	}
@@ -479,50 +485,45 @@ void dc_cose_free(dc_cose_sign1 *s)
 	mbedtls_platform_zeroize(s, sizeof *s);
 }
 
-static size_t head_len(uint64_t n)
-{
-	return n < 24 ? 1 : n <= 0xff ? 2 : n <= 0xffff ? 3 : n <= 0xffffffffu ? 5 : 9;
-}
+/* The Sig_structure is written with libcbor's streaming encoder: it emits
+ * the shortest head for every length (RFC 8949 preferred serialisation,
+ * which COSE requires), and the byte strings are copied behind their heads
+ * without building a tree (the payload holds personal data). */
+static const char sig1[] = "Signature1";
 
-static size_t put_head(uint8_t *o, unsigned major, uint64_t n)
+static size_t head_size(size_t n)
 {
-	size_t l = head_len(n);
-	if (l == 1) {
-		o[0] = (uint8_t)(major << 5 | n);
-		return 1;
-	}
-	static const uint8_t ai[] = {0, 0, 24, 25, 0, 26, 0, 0, 0, 27};
-	o[0] = (uint8_t)(major << 5 | ai[l]);
-	for (size_t i = 1; i < l; i++)
-		o[i] = (uint8_t)(n >> (8 * (l - 1 - i)));
-	return l;
+	unsigned char h[9];
+	return cbor_encode_bytestring_start(n, h, sizeof h);
 }
 
 size_t dc_cose_sig_structure_len(const dc_cose_sign1 *s)
 {
-	return 1 + 11 + head_len(s->protected_len) + s->protected_len + 1 +
-	       head_len(s->payload_len) + s->payload_len;
+	return 1 + 1 + (sizeof sig1 - 1) + head_size(s->protected_len) + s->protected_len + 1 +
+	       head_size(s->payload_len) + s->payload_len;
 }
 
 dc_err dc_cose_sig_structure(const dc_cose_sign1 *s, uint8_t *out, size_t cap,
 			     size_t *out_len)
 {
-	size_t need = dc_cose_sig_structure_len(s), o = 0;
-	if (cap < need)
+	size_t o = 0, w;
+	if (cap < dc_cose_sig_structure_len(s))
 		return DC_E_ARG;
-	out[o++] = 0x84;
-	o += put_head(out + o, 3, 10);
-	memcpy(out + o, "Signature1", 10);
-	o += 10;
-	o += put_head(out + o, 2, s->protected_len);
+#define PUT(expr) do { if ((w = (expr)) == 0) return DC_E_ARG; o += w; } while (0)
+	PUT(cbor_encode_array_start(4, out + o, cap - o));
+	PUT(cbor_encode_string_start(sizeof sig1 - 1, out + o, cap - o));
+	memcpy(out + o, sig1, sizeof sig1 - 1);
+	o += sizeof sig1 - 1;
+	PUT(cbor_encode_bytestring_start(s->protected_len, out + o, cap - o));
 	if (s->protected_len)
 		memcpy(out + o, s->protected_hdr, s->protected_len);
 	o += s->protected_len;
-	out[o++] = 0x40; /* external_aad: empty */
-	o += put_head(out + o, 2, s->payload_len);
+	PUT(cbor_encode_bytestring_start(0, out + o, cap - o)); /* external_aad */
+	PUT(cbor_encode_bytestring_start(s->payload_len, out + o, cap - o));
 	if (s->payload_len)
 		memcpy(out + o, s->payload, s->payload_len);
 	o += s->payload_len;
+#undef PUT
 	*out_len = o;
 	return DC_OK;
 }

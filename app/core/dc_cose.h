@@ -10,7 +10,7 @@
  *
  * Accepted shapes: 61(18([...])), 18([...]), 61([...]) or an untagged
  * array [protected: bstr, unprotected: map, payload: bstr, signature: bstr].
- * alg comes from the protected header (unprotected only when the protected
+ * alg (ES256/384/512 or PS256/384/512) comes from the protected header (unprotected only when the protected
  * one has none); the kid from the protected header, else the unprotected one.
  */
 #ifndef DC_COSE_H
@@ -27,7 +27,11 @@
 #define DC_CBOR_MAX_DEPTH 16
 #define DC_COSE_KID_MAX 64
 #define DC_COSE_ALG_ES256 (-7)
+#define DC_COSE_ALG_ES384 (-35)
+#define DC_COSE_ALG_ES512 (-36)
 #define DC_COSE_ALG_PS256 (-37)
+#define DC_COSE_ALG_PS384 (-38)
+#define DC_COSE_ALG_PS512 (-39)
 #define DC_COSE_TAG_SIGN1 18
 #define DC_COSE_TAG_CWT 61
 
@@ -79,6 +83,9 @@ typedef struct {
 	cbor_item_t *root_;              /* owns the pointers above */
 } dc_cose_sign1;
 
+/* One of the signature algorithms above. */
+bool dc_cose_alg_known(int alg);
+
 /* Parses a COSE_Sign1 message. On success the caller must call
  * dc_cose_free. Errors: DC_E_CBOR (not CBOR), DC_E_COSE (wrong shape),
  * DC_E_COSE_ALG (alg missing). On error nothing needs freeing. */
@@ -90,7 +97,8 @@ void dc_cose_free(dc_cose_sign1 *s);
 /* Size of the Sig_structure for s. */
 size_t dc_cose_sig_structure_len(const dc_cose_sign1 *s);
 
-/* Encodes ["Signature1", protected, h'', payload] canonically into out. */
+/* Encodes ["Signature1", protected, h'', payload] canonically into out
+ * (libcbor's encoder; DC_E_ARG when cap is smaller than the length above). */
 dc_err dc_cose_sig_structure(const dc_cose_sign1 *s, uint8_t *out, size_t cap,
 			     size_t *out_len);
 

@@ -1,8 +1,9 @@
 /*
- * The HC1: chain, one stage after the other (dc_dcc.h lists them). Every
- * stage that can be evaluated is, so the report is complete; the result is
- * the first failing stage. Nothing decoded reaches `out` unless every stage
- * passed.
+ * The HC1: chain, one stage after the other (dc_dcc.h lists them); the
+ * result is the first failing stage. Until the signature is verified only
+ * the COSE structure and its headers (alg, kid) are read; the CWT claims
+ * and the DCC content are decoded after it. Nothing decoded reaches `out`
+ * unless every stage passed.
  */
 #include "dc_dcc.h"
 
@@ -30,6 +31,11 @@ static bool zlib_header(const uint8_t *p, size_t n)
 	       ((p[0] << 8) | p[1]) % 31 == 0 && !(p[1] & 0x20);
 }
 
+static bool is_ecdsa(int alg)
+{
+	return alg == DC_COSE_ALG_ES256 || alg == DC_COSE_ALG_ES384 || alg == DC_COSE_ALG_ES512;
+}
+
 static void hash16(const uint8_t *a, size_t al, const uint8_t *b, size_t bl,
 		   uint8_t out[DC_DCC_REVOCATION_HASH_LEN])
 {
@@ -54,8 +60,7 @@ static dc_err check_revoked(const dc_trust *t, const dc_cose_sign1 *cose, const 
 		e = DC_E_DCC_REVOKED;
 	/* For ECDSA only r is hashed: s can be replaced by n - s without
 	 * breaking the signature, r cannot. */
-	size_t sl = cose->alg == DC_COSE_ALG_ES256 && cose->signature_len == 64
-			    ? 32 : cose->signature_len;
+	size_t sl = is_ecdsa(cose->alg) ? cose->signature_len / 2 : cose->signature_len;
 	hash16(cose->signature, sl, NULL, 0, h);
 	if (dc_trust_dcc_revoked(t, DC_DCC_HASH_SIGNATURE, h))
 		e = DC_E_DCC_REVOKED;
@@ -81,7 +86,9 @@ dc_err dc_dcc_verify_report(const dc_trust *t, double now, const char *text,
 	const dc_dsc *dsc = NULL;
 	dc_err e;
 
+	int diagnose = rep_in ? rep_in->diagnose : 0;
 	memset(rep, 0, sizeof *rep);
+	rep->diagnose = diagnose;
 	memset(&cose, 0, sizeof cose);
 	memset(&cwt, 0, sizeof cwt);
 	memset(&info, 0, sizeof info);
@@ -147,12 +154,15 @@ dc_err dc_dcc_verify_report(const dc_trust *t, double now, const char *text,
 	if (!PASSED(DC_DCC_STAGE_DECODE))
 		goto done;
 
-	/* kid -> DSC -> signature */
+	/* kid -> DSC -> signature. Only the headers have been read so far:
+	 * the payload is still an opaque byte string. */
 	if (cose.kid_len == 0) {
 		e = DC_E_COSE_KID;
-	} else if (cose.kid_len != DC_DSC_KID_LEN ||
-		   !dc_trust_find_dsc(t, cose.kid, 0)) {
-		e = DC_E_DSC_UNKNOWN;
+	} else if (cose.kid_len != DC_DSC_KID_LEN || !dc_trust_find_dsc(t, cose.kid, 0)) {
+		/* A signer that was skipped on load as unusable is named as such:
+		 * the operator's trust data is at fault, not the card. */
+		e = cose.kid_len == DC_DSC_KID_LEN && dc_trust_dsc_unusable(t, cose.kid)
+			    ? DC_E_DSC_UNUSABLE : DC_E_DSC_UNKNOWN;
 	} else {
 		tbs_len = dc_cose_sig_structure_len(&cose);
 		tbs = malloc(tbs_len);
@@ -160,7 +170,10 @@ dc_err dc_dcc_verify_report(const dc_trust *t, double now, const char *text,
 			e = DC_E_NOMEM;
 			goto done;
 		}
-		dc_cose_sig_structure(&cose, tbs, tbs_len, &tbs_len);
+		if ((e = dc_cose_sig_structure(&cose, tbs, tbs_len, &tbs_len)) != DC_OK) {
+			STAGE(DC_DCC_STAGE_SIGNATURE, e);
+			goto done;
+		}
 		e = DC_E_SIG_MISMATCH;
 		/* Several DSCs may share a kid (a collision or a re-issued
 		 * certificate): the one whose key verifies is the signer. */
@@ -177,6 +190,11 @@ dc_err dc_dcc_verify_report(const dc_trust *t, double now, const char *text,
 		}
 	}
 	STAGE(DC_DCC_STAGE_SIGNATURE, e);
+	/* Verify, then parse: without a good signature the claims and the
+	 * content are never decoded, unless a diagnostic report asked for
+	 * the later stages (its record is cleared all the same). */
+	if (!PASSED(DC_DCC_STAGE_SIGNATURE) && !diagnose)
+		goto done;
 
 	/* claims */
 	STAGE(DC_DCC_STAGE_CLAIMS, dc_cwt_parse(cose.payload, cose.payload_len, &cwt));
@@ -196,7 +214,12 @@ dc_err dc_dcc_verify_report(const dc_trust *t, double now, const char *text,
 		STAGE(DC_DCC_STAGE_DSC_TIME, dc_dsc_check_time(dsc, now));
 	}
 	STAGE(DC_DCC_STAGE_EXPIRY, dc_cwt_check_time(&cwt, now));
-	STAGE(DC_DCC_STAGE_SCHEMA, dc_hcert_parse_dcc(cwt.dcc, out, &info));
+	e = dc_hcert_parse_dcc(cwt.dcc, dc_trust_dcc_valuesets(t), out, &info);
+	/* The reference verifiers refuse a holder born after the certificate
+	 * was issued. */
+	if (e == DC_OK && dc_hcert_dob_after(out->birth_date, cwt.iat))
+		e = DC_E_DCC_DOB_AFTER_ISSUE;
+	STAGE(DC_DCC_STAGE_SCHEMA, e);
 	if (PASSED(DC_DCC_STAGE_SCHEMA))
 		STAGE(DC_DCC_STAGE_REVOCATION, check_revoked(t, &cose, &cwt, &info));
 

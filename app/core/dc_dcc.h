@@ -20,12 +20,14 @@ dc_err dc_dcc_verify(const dc_trust *t, double now, const char *text,
 		     size_t len, dc_record *out);
 
 /*
- * The same check with a report of
- * every stage, for the conformance tests and operator diagnostics. Stages
- * after a failed signature are still evaluated (on unverified data, never
- * shown: out is cleared whenever the result is not DC_OK), so that each
- * check can be compared with a test vector on its own. The return value is
- * always the first failing stage, as from dc_dcc_verify.
+ * The same check with a report of every stage reached, for the conformance
+ * tests and operator diagnostics. Verify, then parse: the claims and the
+ * DCC content are decoded only after the signature verified. A caller that
+ * sets rep->diagnose = 1 before the call asks for the later stages to be
+ * evaluated after a failed signature too (on unverified data, never shown:
+ * out is cleared whenever the result is not DC_OK), so that each check can
+ * be compared with a test vector on its own. The return value is always the
+ * first failing stage, as from dc_dcc_verify.
  */
 typedef enum {
 	DC_DCC_STAGE_PREFIX = 0,  /* "HC1:" */
@@ -46,6 +48,7 @@ typedef struct {
 	int reached[DC_DCC_STAGES];   /* 1 when the stage was evaluated */
 	dc_err result[DC_DCC_STAGES]; /* its outcome when reached */
 	int compressed;               /* 1 zlib, 0 bare COSE (allowed by hcert) */
+	int diagnose;                 /* in: evaluate stages after a bad signature */
 } dc_dcc_report;
 
 dc_err dc_dcc_verify_report(const dc_trust *t, double now, const char *text,

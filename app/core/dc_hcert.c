@@ -6,13 +6,24 @@
 #include <mbedtls/platform_util.h>
 
 #include "dc_cose.h"
-#include "dc_valuesets.h"
+#include "dc_time.h"
 
 #define DOSE_MAX 9 /* schema: dn and sd are 1..9 */
+
+/* Verify-then-parse proof: only the test build (tests/dcc/test_dcc_order)
+ * compiles this file with DC_TEST_HOOKS, and counts every entry into the
+ * claim and content parsers. */
+#ifdef DC_TEST_HOOKS
+unsigned long dc_test_hcert_parses;
+#define COUNT_PARSE() (dc_test_hcert_parses++)
+#else
+#define COUNT_PARSE() ((void)0)
+#endif
 
 dc_err dc_cwt_parse(const uint8_t *payload, size_t len, dc_cwt *out)
 {
 	dc_err e;
+	COUNT_PARSE();
 	memset(out, 0, sizeof *out);
 	out->root_ = dc_cbor_load(payload, len, &e);
 	if (!out->root_)
@@ -125,6 +136,8 @@ bool dc_hcert_datetime_valid(const char *s)
 	if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s + 11, 2) ||
 	    s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2))
 		return false;
+	if (num(s + 11, 2) > 23 || num(s + 14, 2) > 59 || num(s + 17, 2) > 60)
+		return false; /* 60: a leap second */
 	const char *p = s + 19;
 	if (*p == '.') {
 		p++;
@@ -141,6 +154,18 @@ bool dc_hcert_datetime_valid(const char *s)
 	if (strlen(p) == 5)
 		return digits(p, 2) && p[2] == ':' && digits(p + 3, 2);
 	return strlen(p) == 4 && digits(p, 4);
+}
+
+bool dc_hcert_dob_after(const char *dob, int64_t iat)
+{
+	char day[32];
+	size_t n = dob ? strlen(dob) : 0;
+	if (n == 0 || n > 10)
+		return false;
+	/* The issuer's local date may be up to 14 hours ahead of UTC
+	 * (UTC+14): a baby certified on its birthday is not refused. */
+	dc_time_format((double)iat + 14 * 3600.0, day, sizeof day);
+	return strncmp(dob, day, n) > 0;
 }
 
 /* --- content ------------------------------------------------------------- */
@@ -179,6 +204,38 @@ static dc_err req_dose(const cbor_item_t *m, const char *key, int *out)
 	return DC_OK;
 }
 
+/* A field the schema declares `format: date`. The schema does not enforce
+ * `format` and its FAQ asks verifiers to be tolerant: an RFC 3339 date-time
+ * is accepted too (2021-03-18T22:54:00+02:00) and kept as its date. */
+static dc_err date_field(const cbor_item_t *m, const char *key, char *tmp, char *dst,
+			 size_t cap)
+{
+	dc_err e = req_text(m, key, tmp, DC_HCERT_TEXT_MAX);
+	if (e != DC_OK)
+		return e;
+	if (!dc_hcert_date_valid(tmp)) {
+		if (!dc_hcert_datetime_valid(tmp))
+			return DC_E_DCC_SCHEMA;
+		tmp[10] = 0;
+	}
+	dc_record_copy(dst, cap, tmp);
+	return DC_OK;
+}
+
+/* Readable name of a value-set code; a code the set does not hold is
+ * shown as written and the event remembers which field it was (the first
+ * one), so that the policy never admits on it. */
+static const char *vs_name(const dc_valuesets *vs, dc_valueset set, const char *code,
+			   dc_event *ev, const char *field)
+{
+	const char *n = dc_valuesets_lookup(vs, set, code);
+	if (n)
+		return n;
+	if (dc_valuesets_complete(vs, set) && !ev->unknown_code[0])
+		dc_record_copy(ev->unknown_code, sizeof ev->unknown_code, field);
+	return code;
+}
+
 static bool std_name_valid(const char *s)
 {
 	for (; *s; s++)
@@ -209,13 +266,13 @@ dc_err dc_hcert_kind(const cbor_item_t *dcc, dc_event_kind *kind)
 	return found ? DC_OK : DC_E_DCC_NO_ENTRIES;
 }
 
-static dc_err common_fields(const cbor_item_t *en, dc_event *ev, dc_hcert_info *info,
-			    char *tmp)
+static dc_err common_fields(const cbor_item_t *en, const dc_valuesets *vs, dc_event *ev,
+			    dc_hcert_info *info, char *tmp)
 {
 	dc_err e;
 	if ((e = req_text(en, "tg", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
 		return e;
-	dc_record_copy(ev->disease, sizeof ev->disease, dc_valueset_name(DC_VS_DISEASE, tmp));
+	dc_record_copy(ev->disease, sizeof ev->disease, vs_name(vs, DC_VS_DISEASE, tmp, ev, "tg"));
 	if ((e = req_text(en, "co", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
 		return e;
 	if (strlen(tmp) >= sizeof ev->country)
@@ -229,34 +286,33 @@ static dc_err common_fields(const cbor_item_t *en, dc_event *ev, dc_hcert_info *
 	return DC_OK;
 }
 
-static dc_err vaccination(const cbor_item_t *en, dc_event *ev, char *tmp)
+static dc_err vaccination(const cbor_item_t *en, const dc_valuesets *vs, dc_event *ev,
+			  char *tmp)
 {
 	dc_err e;
 	dc_record_copy(ev->system, sizeof ev->system, "eu-dcc-vaccination");
 	if ((e = req_text(en, "vp", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
 		return e;
+	vs_name(vs, DC_VS_VACCINE_TYPE, tmp, ev, "vp");
 	if ((e = req_text(en, "mp", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
 		return e;
 	dc_record_copy(ev->code, sizeof ev->code, tmp);
 	dc_record_copy(ev->product, sizeof ev->product,
-		       dc_valueset_name(DC_VS_VACCINE_PRODUCT, tmp));
+		       vs_name(vs, DC_VS_VACCINE_PRODUCT, tmp, ev, "mp"));
 	if ((e = req_text(en, "ma", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
 		return e;
 	dc_record_copy(ev->manufacturer, sizeof ev->manufacturer,
-		       dc_valueset_name(DC_VS_MANUFACTURER, tmp));
+		       vs_name(vs, DC_VS_MANUFACTURER, tmp, ev, "ma"));
 	if ((e = req_dose(en, "dn", &ev->dose_number)) != DC_OK ||
 	    (e = req_dose(en, "sd", &ev->series_doses)) != DC_OK)
 		return e;
-	if ((e = req_text(en, "dt", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
+	if ((e = date_field(en, "dt", tmp, ev->date, sizeof ev->date)) != DC_OK)
 		return e;
-	if (!dc_hcert_date_valid(tmp))
-		return DC_E_DCC_SCHEMA;
-	dc_record_copy(ev->date, sizeof ev->date, tmp);
 	dc_record_copy(ev->status, sizeof ev->status, "completed");
 	return DC_OK;
 }
 
-static dc_err test(const cbor_item_t *en, dc_event *ev, char *tmp)
+static dc_err test(const cbor_item_t *en, const dc_valuesets *vs, dc_event *ev, char *tmp)
 {
 	dc_err e;
 	bool present;
@@ -265,11 +321,13 @@ static dc_err test(const cbor_item_t *en, dc_event *ev, char *tmp)
 		return e;
 	dc_record_copy(ev->test_type_code, sizeof ev->test_type_code, tmp);
 	dc_record_copy(ev->code, sizeof ev->code, tmp);
-	dc_record_copy(ev->test_type, sizeof ev->test_type, dc_valueset_name(DC_VS_TEST_TYPE, tmp));
+	dc_record_copy(ev->test_type, sizeof ev->test_type,
+		       vs_name(vs, DC_VS_TEST_TYPE, tmp, ev, "tt"));
 	if ((e = req_text(en, "tr", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
 		return e;
 	dc_record_copy(ev->result_code, sizeof ev->result_code, tmp);
-	dc_record_copy(ev->result, sizeof ev->result, dc_valueset_name(DC_VS_TEST_RESULT, tmp));
+	dc_record_copy(ev->result, sizeof ev->result,
+		       vs_name(vs, DC_VS_TEST_RESULT, tmp, ev, "tr"));
 	if ((e = req_text(en, "sc", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
 		return e;
 	if (!dc_hcert_datetime_valid(tmp))
@@ -278,10 +336,9 @@ static dc_err test(const cbor_item_t *en, dc_event *ev, char *tmp)
 	if ((e = opt_text(en, "ma", tmp, DC_HCERT_TEXT_MAX, &present)) != DC_OK)
 		return e;
 	if (present) {
-		dc_record_copy(ev->manufacturer, sizeof ev->manufacturer,
-			       dc_valueset_name(DC_VS_TEST_DEVICE, tmp));
-		dc_record_copy(ev->product, sizeof ev->product,
-			       dc_valueset_name(DC_VS_TEST_DEVICE, tmp));
+		const char *dev = vs_name(vs, DC_VS_TEST_DEVICE, tmp, ev, "ma");
+		dc_record_copy(ev->manufacturer, sizeof ev->manufacturer, dev);
+		dc_record_copy(ev->product, sizeof ev->product, dev);
 	}
 	if ((e = opt_text(en, "nm", tmp, DC_HCERT_TEXT_MAX, &present)) != DC_OK)
 		return e;
@@ -300,21 +357,10 @@ static dc_err recovery(const cbor_item_t *en, dc_event *ev, char *tmp)
 {
 	dc_err e;
 	dc_record_copy(ev->system, sizeof ev->system, "eu-dcc-recovery");
-	if ((e = req_text(en, "fr", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
+	if ((e = date_field(en, "fr", tmp, ev->date, sizeof ev->date)) != DC_OK ||
+	    (e = date_field(en, "df", tmp, ev->valid_from, sizeof ev->valid_from)) != DC_OK ||
+	    (e = date_field(en, "du", tmp, ev->valid_until, sizeof ev->valid_until)) != DC_OK)
 		return e;
-	if (!dc_hcert_date_valid(tmp))
-		return DC_E_DCC_SCHEMA;
-	dc_record_copy(ev->date, sizeof ev->date, tmp);
-	if ((e = req_text(en, "df", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
-		return e;
-	if (!dc_hcert_date_valid(tmp))
-		return DC_E_DCC_SCHEMA;
-	dc_record_copy(ev->valid_from, sizeof ev->valid_from, tmp);
-	if ((e = req_text(en, "du", tmp, DC_HCERT_TEXT_MAX)) != DC_OK)
-		return e;
-	if (!dc_hcert_date_valid(tmp))
-		return DC_E_DCC_SCHEMA;
-	dc_record_copy(ev->valid_until, sizeof ev->valid_until, tmp);
 	dc_record_copy(ev->code, sizeof ev->code, DC_VS_DISEASE_COVID19);
 	dc_record_copy(ev->status, sizeof ev->status, "completed");
 	return DC_OK;
@@ -380,12 +426,14 @@ out:
 	return e;
 }
 
-dc_err dc_hcert_parse_dcc(const cbor_item_t *dcc, dc_record *out, dc_hcert_info *info)
+dc_err dc_hcert_parse_dcc(const cbor_item_t *dcc, const dc_valuesets *vs, dc_record *out,
+			  dc_hcert_info *info)
 {
 	dc_err e;
 	char tmp[DC_HCERT_TEXT_MAX];
 	dc_event_kind kind = DC_EVENT_VACCINATION;
 
+	COUNT_PARSE();
 	memset(info, 0, sizeof *info);
 	if (!dcc || !cbor_isa_map(dcc))
 		return DC_E_HCERT_MISSING;
@@ -422,12 +470,12 @@ dc_err dc_hcert_parse_dcc(const cbor_item_t *dcc, dc_record *out, dc_hcert_info 
 	memset(ev, 0, sizeof *ev);
 	ev->kind = kind;
 	info->kind = kind;
-	if ((e = common_fields(en, ev, info, tmp)) != DC_OK)
+	if ((e = common_fields(en, vs, ev, info, tmp)) != DC_OK)
 		goto out;
 	if (kind == DC_EVENT_VACCINATION)
-		e = vaccination(en, ev, tmp);
+		e = vaccination(en, vs, ev, tmp);
 	else if (kind == DC_EVENT_TEST)
-		e = test(en, ev, tmp);
+		e = test(en, vs, ev, tmp);
 	else
 		e = recovery(en, ev, tmp);
 	if (e != DC_OK)

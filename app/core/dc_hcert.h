@@ -18,6 +18,7 @@
 
 #include "dc_err.h"
 #include "dc_record.h"
+#include "dc_valuesets.h"
 
 #define DC_HCERT_ISS_MAX 256   /* CWT iss: usually a country code; GE writes a ministry name */
 #define DC_HCERT_TEXT_MAX 256  /* longest DCC string field accepted */
@@ -58,10 +59,24 @@ typedef struct {
 
 /* Validates the DCC content against the schema rules and fills the person
  * and event fields of out (format, reason, issuer etc. are left alone).
+ * Value-set codes are looked up in vs (NULL: the built-in tables); an
+ * unknown one is shown as written and named in events[0].unknown_code.
+ * Fields declared `format: date` (dt, fr, df, du) also take an RFC 3339
+ * date-time and keep its date.
  * Errors: DC_E_DCC_VER, DC_E_DCC_NAME, DC_E_DCC_DOB, DC_E_DCC_NO_ENTRIES,
  * DC_E_DCC_MULTIPLE, DC_E_DCC_FIELD, DC_E_DCC_SCHEMA. On error the fields
  * written so far are wiped. */
-dc_err dc_hcert_parse_dcc(const cbor_item_t *dcc, dc_record *out, dc_hcert_info *info);
+dc_err dc_hcert_parse_dcc(const cbor_item_t *dcc, const dc_valuesets *vs, dc_record *out,
+			  dc_hcert_info *info);
+
+/* True when a (possibly partial) date of birth lies after the issue time's
+ * date (iat, with the 14 hours a local date can run ahead of UTC). */
+bool dc_hcert_dob_after(const char *dob, int64_t iat);
+
+#ifdef DC_TEST_HOOKS
+/* Test builds only: calls of dc_cwt_parse + dc_hcert_parse_dcc so far. */
+extern unsigned long dc_test_hcert_parses;
+#endif
 
 /* Pattern checks shared with the tests. */
 bool dc_hcert_dob_valid(const char *s);        /* "", YYYY, YYYY-MM, YYYY-MM-DD */

@@ -830,6 +830,13 @@ void dc_policy_evaluate(const dc_policy *p, const dc_record *r, double now,
 			       "Record holds an event of an unknown kind");
 			break;
 		}
+		/* A value-set code that the EU value sets do not hold is shown
+		 * as written but never admits (docs/dcc.md). */
+		if (cur.pass && e->unknown_code[0]) {
+			cur.pass = false;
+			result(&cur.res, DC_POLICY_FAIL, "unknown_code",
+			       "Code in field %.7s is not in the EU value sets", e->unknown_code);
+		}
 		/* A pass outranks every failure; among passes, as among
 		 * failures, the most relevant event speaks. */
 		if (cur.pass) {

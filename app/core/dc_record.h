@@ -58,6 +58,8 @@ typedef struct {
 	char result_code[32];
 	char valid_from[24];   /* recovery df */
 	char valid_until[24];  /* recovery du */
+	char unknown_code[8];  /* DCC: first field whose code is in no EU value
+				* set ("mp"), "" when all known; never admits */
 } dc_event;
 
 typedef struct {

@@ -138,17 +138,28 @@ bool dc_issuer_key_rid_revoked(const dc_issuer *i, const dc_key *k, const char *
 
 /* --- DCC (implemented in dc_trust_dcc.c) ------------------------------- */
 
-/* Adds a DSC certificate (PEM or DER). Its kid is SHA-256(DER)[0..8]. */
+/* Adds a DSC certificate (PEM or DER). Its kid is SHA-256(DER)[0..8].
+ * Strict: one unusable certificate fails the whole buffer (DC_E_DSC_INVALID)
+ * and nothing is added. Loaders of trust data use dc_trust_add_dscs. */
 dc_err dc_trust_add_dsc(dc_trust *t, const uint8_t *cert, size_t len);
 
 /* Adds DCC revocation entries (hash types UCI, COUNTRYCODEUCI, SIGNATURE:
  * first 16 bytes of SHA-256). The JSON format is documented in docs/dcc.md. */
 dc_err dc_trust_add_dcc_revocations(dc_trust *t, const uint8_t *json, size_t len);
 
+/* EU value sets (dc_valuesets.h JSON, the trust folder's
+ * dcc-valuesets.json): a set replaces the built-in one (or one loaded
+ * before) of the same id. All-or-nothing: DC_E_VALUESET_FORMAT keeps what
+ * was there. */
+dc_err dc_trust_add_dcc_valuesets(dc_trust *t, const uint8_t *json, size_t len);
+struct dc_valuesets;
+/* NULL when none were loaded (the built-in tables apply). */
+const struct dc_valuesets *dc_trust_dcc_valuesets(const dc_trust *t);
+
 /* The DCC verifier may add further lookups below this line. */
 
 #define DC_DSC_KID_LEN 8
-#define DC_TRUST_MAX_DSC 8192       /* signer certificates held at most */
+#define DC_TRUST_MAX_DSC 16384      /* signer certificates held at most */
 #define DC_TRUST_MAX_DCC_REVOKED (1u << 20) /* revocation hashes held at most */
 #define DC_DCC_REVOCATION_HASH_LEN 16
 
@@ -159,6 +170,7 @@ typedef enum {
 	DC_DSC_USE_TEST = 1,
 	DC_DSC_USE_VACCINATION = 2,
 	DC_DSC_USE_RECOVERY = 4,
+	DC_DSC_USE_NONE = 8, /* an EKU without any DCC OID: no DCC type allowed */
 } dc_dsc_use;
 
 /* DCC revocation hash types (the EU gateway's names in the JSON file). */
@@ -175,12 +187,68 @@ size_t dc_trust_dsc_count(const dc_trust *t);
 const dc_dsc *dc_trust_find_dsc(const dc_trust *t, const uint8_t kid[DC_DSC_KID_LEN],
 				size_t nth);
 
+/* Why a signer certificate was not taken (dc_trust_add_dscs and the list
+ * importers count them; never fatal). */
+typedef enum {
+	DC_DSC_SKIP_MALFORMED = 0, /* not a parseable X.509 certificate */
+	DC_DSC_SKIP_KEY,           /* not EC P-256/P-384/P-521, nor RSA >= 2048 bits */
+	DC_DSC_SKIP_EXPIRED,       /* list import: notAfter before the import time */
+	DC_DSC_SKIP_TYPE,          /* list import: entry is not a DSC */
+	DC_DSC_SKIP_KID,           /* list import: kid is not SHA-256(DER)[0..8] */
+	DC_DSC_SKIP_THUMBPRINT,    /* list import: thumbprint is not SHA-256(DER) */
+	DC_DSC_SKIP__COUNT
+} dc_dsc_skip;
+
+#define DC_DSC_RSA_MIN_BITS 2048
+
+typedef struct {
+	size_t added;                         /* certificates now in the store */
+	size_t skipped[DC_DSC_SKIP__COUNT];   /* by reason */
+	/* Taken, but with an empty extendedKeyUsage SEQUENCE (RFC 5280 forbids
+	 * it), read as "no restriction" as the reference verifiers do. */
+	size_t empty_eku;
+} dc_dsc_load_stats;
+
+/*
+ * Lenient loading for trust data: adds every usable certificate of a PEM
+ * file (each block on its own) or one DER certificate, and skips the others
+ * with a counted reason in *st (may be NULL; counts are added to what it
+ * holds). The kid of a skipped certificate is remembered, so a card it
+ * signed fails with DC_E_DSC_UNUSABLE. Returns DC_OK even when everything
+ * was skipped; only DC_E_ARG, DC_E_NOMEM and DC_E_TRUST_FULL are errors.
+ */
+dc_err dc_trust_add_dscs(dc_trust *t, const uint8_t *buf, size_t len, dc_dsc_load_stats *st);
+/* The same for exactly one DER certificate. */
+dc_err dc_trust_add_dsc_der(dc_trust *t, const uint8_t *der, size_t len,
+			    dc_dsc_load_stats *st);
+
+/* Would this DER certificate be taken? -1 yes; a dc_dsc_skip reason
+ * (malformed, unsupported key, or expired: notAfter before now); -2 out of
+ * memory. *uses (may be NULL) gets its dc_dsc_use bits when taken. */
+int dc_dsc_check_der(const uint8_t *der, size_t len, double now, unsigned *uses);
+
+/* True when a certificate with this kid was skipped as unusable. */
+bool dc_trust_dsc_unusable(const dc_trust *t, const uint8_t kid[DC_DSC_KID_LEN]);
+
+size_t dc_dsc_load_stats_skipped(const dc_dsc_load_stats *st); /* sum */
+const char *dc_dsc_skip_name(dc_dsc_skip why);              /* "unsupported key" */
+/* "2 malformed, 1 unsupported key" (only non-zero reasons) into out; returns
+ * the length written. */
+size_t dc_dsc_load_stats_format(const dc_dsc_load_stats *st, char *out, size_t cap);
+
 /* Verifies a COSE signature over msg with this signer's public key. alg is
- * the COSE algorithm (-7 ES256: sig is raw r||s; -37 PS256: RSASSA-PSS,
- * SHA-256, MGF1-SHA-256, salt 32). DC_OK, DC_E_SIG_MISMATCH, DC_E_COSE_ALG
- * (algorithm does not fit the key) or DC_E_COSE_SIG_LENGTH. */
+ * the COSE algorithm: ES256 (-7), ES384 (-35), ES512 (-36) take any of the
+ * EC keys accepted on load (the digest follows the algorithm, the raw r||s
+ * signature the curve: 64, 96 or 132 bytes); PS256 (-37), PS384 (-38),
+ * PS512 (-39) take RSA keys (RSASSA-PSS, MGF1 with the same digest, salt the
+ * digest length). DC_OK, DC_E_SIG_MISMATCH, DC_E_COSE_ALG (not one of
+ * these), DC_E_DSC_ALG_KEY (an EC algorithm with an RSA key or the other way
+ * round) or DC_E_COSE_SIG_LENGTH. */
 dc_err dc_dsc_verify(const dc_dsc *d, int alg, const uint8_t *msg, size_t msg_len,
 		     const uint8_t *sig, size_t sig_len);
+
+/* True for an EC signer (its COSE signatures are r || s). */
+bool dc_dsc_is_ec(const dc_dsc *d);
 
 /* DC_OK when `now` lies within the certificate's validity, else
  * DC_E_DSC_TIME. */
@@ -188,7 +256,8 @@ dc_err dc_dsc_check_time(const dc_dsc *d, double now);
 
 /* Bit set of dc_dsc_use from the certificate's extended key usage (either
  * OID arc 1.3.6.1.4.1.1847.2021.1.x or 1.3.6.1.4.1.0.1847.2021.1.x); 0 means
- * no restriction. */
+ * no restriction (no EKU, or an empty one); DC_DSC_USE_NONE an EKU that
+ * lists other purposes only. */
 unsigned dc_dsc_uses(const dc_dsc *d);
 
 /* True when a loaded revocation entry of this type has this hash (first 16

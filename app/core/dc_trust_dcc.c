@@ -4,12 +4,15 @@
  * struct dc_trust (dc_trust_priv.h), created on first use, with its own
  * destructor so that a build without DCC needs none of this.
  */
+#define _GNU_SOURCE /* memmem */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 #include <mbedtls/base64.h>
 #include <mbedtls/ecdsa.h>
+#include <mbedtls/md.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
@@ -21,10 +24,14 @@
 
 #include "dc_trust.h"
 #include "dc_trust_priv.h"
+#include "dc_valuesets.h"
 
 #define COSE_ALG_ES256 (-7)
+#define COSE_ALG_ES384 (-35)
+#define COSE_ALG_ES512 (-36)
 #define COSE_ALG_PS256 (-37)
-#define PS256_SALT_LEN 32
+#define COSE_ALG_PS384 (-38)
+#define COSE_ALG_PS512 (-39)
 #define MAX_CERTS_PER_FILE 256
 
 struct dc_dsc {
@@ -39,11 +46,19 @@ struct revoked {
 	uint8_t hash[DC_DCC_REVOCATION_HASH_LEN];
 };
 
+struct unusable {
+	uint8_t kid[DC_DSC_KID_LEN];
+	uint8_t why; /* dc_dsc_skip */
+};
+
 struct dc_dsc_store {
 	struct dc_dsc **dscs;
 	size_t n_dscs, cap_dscs;
+	struct unusable *unusable; /* certificates skipped on load */
+	size_t n_unusable, cap_unusable;
 	struct revoked *revoked; /* sorted by (type, hash) */
 	size_t n_revoked;
+	dc_valuesets *valuesets; /* from trust data; NULL: built-in tables */
 };
 
 static void dsc_free(struct dc_dsc *d)
@@ -61,7 +76,9 @@ static void store_free(struct dc_dsc_store *s)
 	for (size_t i = 0; i < s->n_dscs; i++)
 		dsc_free(s->dscs[i]);
 	free(s->dscs);
+	free(s->unusable);
 	free(s->revoked);
+	dc_valuesets_free(s->valuesets);
 	free(s);
 }
 
@@ -106,29 +123,92 @@ static unsigned use_of_oid(const mbedtls_x509_buf *oid)
 	return 0;
 }
 
-static dc_err dsc_from_der(const uint8_t *der, size_t len, struct dc_dsc **out)
+/* An extendedKeyUsage extension (2.5.29.37, optionally critical) whose
+ * value is an empty SEQUENCE: RFC 5280 forbids it (SIZE 1..MAX) and mbedTLS
+ * refuses the whole certificate, but some member states issued such DSCs
+ * and the reference verifiers read it as "no key usage" (dgc-testdata
+ * common/CO15). Finds its OID so a copy can rename the extension. */
+static uint8_t *find_empty_eku(uint8_t *der, size_t len)
+{
+	static const uint8_t oid[] = {0x06, 0x03, 0x55, 0x1d, 0x25};
+	static const uint8_t empty[] = {0x04, 0x02, 0x30, 0x00};
+	for (size_t i = 0; i + sizeof oid + sizeof empty <= len; i++) {
+		if (memcmp(der + i, oid, sizeof oid) != 0)
+			continue;
+		size_t j = i + sizeof oid;
+		if (j + 3 <= len && der[j] == 0x01 && der[j + 1] == 0x01)
+			j += 3; /* critical BOOLEAN */
+		if (j + sizeof empty <= len && memcmp(der + j, empty, sizeof empty) == 0)
+			return der + i;
+	}
+	return NULL;
+}
+
+static bool key_usable(const mbedtls_pk_context *pk)
+{
+	mbedtls_pk_type_t type = mbedtls_pk_get_type(pk);
+	if (type == MBEDTLS_PK_ECKEY || type == MBEDTLS_PK_ECDSA) {
+		mbedtls_ecp_group_id g = mbedtls_pk_ec(*pk)->grp.id;
+		return g == MBEDTLS_ECP_DP_SECP256R1 || g == MBEDTLS_ECP_DP_SECP384R1 ||
+		       g == MBEDTLS_ECP_DP_SECP521R1;
+	}
+	if (type == MBEDTLS_PK_RSA)
+		return mbedtls_pk_get_bitlen(pk) >= DC_DSC_RSA_MIN_BITS;
+	return false;
+}
+
+/* Builds one signer from one DER certificate. On DC_E_DSC_INVALID *why says
+ * which dc_dsc_skip applies; *eku_empty is set when an empty EKU was read
+ * as "no restriction". */
+static dc_err dsc_from_der(const uint8_t *der, size_t len, struct dc_dsc **out,
+			   dc_dsc_skip *why, bool *eku_empty, bool need_kid)
 {
 	dc_err e = DC_E_DSC_INVALID;
+	uint8_t *copy = NULL;
 	struct dc_dsc *d = calloc(1, sizeof *d);
+	*why = DC_DSC_SKIP_MALFORMED;
+	*eku_empty = false;
 	if (!d)
 		return DC_E_NOMEM;
 	mbedtls_x509_crt_init(&d->crt);
-	if (mbedtls_x509_crt_parse_der(&d->crt, der, len) != 0)
-		goto out;
-	mbedtls_pk_type_t type = mbedtls_pk_get_type(&d->crt.pk);
-	if (type == MBEDTLS_PK_ECKEY) {
-		if (mbedtls_pk_ec(d->crt.pk)->grp.id != MBEDTLS_ECP_DP_SECP256R1)
+	if (mbedtls_x509_crt_parse_der(&d->crt, der, len) != 0) {
+		/* Retry once with an empty EKU renamed to an unknown,
+		 * non-critical extension of the same length; the kid below
+		 * stays that of the certificate as issued. */
+		mbedtls_x509_crt_free(&d->crt);
+		mbedtls_x509_crt_init(&d->crt);
+		if (len > DC_TRUST_MAX_FILE || !(copy = malloc(len))) {
+			e = len > DC_TRUST_MAX_FILE ? DC_E_DSC_INVALID : DC_E_NOMEM;
 			goto out;
-	} else if (type != MBEDTLS_PK_RSA) {
+		}
+		memcpy(copy, der, len);
+		uint8_t *eku = find_empty_eku(copy, len);
+		if (!eku)
+			goto out;
+		eku[4] = 0x00; /* 2.5.29.0: no extension mbedTLS knows */
+		if (eku[5] == 0x01 && eku[6] == 0x01)
+			eku[7] = 0x00; /* not critical */
+		if (mbedtls_x509_crt_parse_der(&d->crt, copy, len) != 0)
+			goto out;
+		*eku_empty = true;
+	}
+	if (!key_usable(&d->crt.pk)) {
+		*why = DC_DSC_SKIP_KEY;
 		goto out;
 	}
 	uint8_t h[32];
-	if (dc_sha256(d->crt.raw.p, d->crt.raw.len, h) != 0)
-		goto out;
-	memcpy(d->kid, h, DC_DSC_KID_LEN);
+	if (need_kid) {
+		if (dc_sha256(der, len, h) != 0)
+			goto out;
+		memcpy(d->kid, h, DC_DSC_KID_LEN);
+	}
 	if (d->crt.ext_types & MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE) {
 		for (const mbedtls_x509_sequence *s = &d->crt.ext_key_usage; s; s = s->next)
 			d->uses |= use_of_oid(&s->buf);
+		/* An EKU that names purposes, none of them a DCC type, names
+		 * none of the DCC types (dgc-testdata IS/3: KEYUSAGE false). */
+		if (!d->uses && d->crt.ext_key_usage.buf.p)
+			d->uses = DC_DSC_USE_NONE;
 	}
 	d->not_before = x509_time_to_unix(&d->crt.valid_from);
 	d->not_after = x509_time_to_unix(&d->crt.valid_to);
@@ -137,6 +217,136 @@ static dc_err dsc_from_der(const uint8_t *der, size_t len, struct dc_dsc **out)
 	e = DC_OK;
 out:
 	dsc_free(d);
+	free(copy);
+	return e;
+}
+
+
+static bool store_reserve(struct dc_dsc_store *s, size_t more)
+{
+	if (s->n_dscs + more <= s->cap_dscs)
+		return true;
+	size_t cap = s->cap_dscs ? s->cap_dscs : 16;
+	while (cap < s->n_dscs + more)
+		cap *= 2;
+	struct dc_dsc **p = realloc(s->dscs, cap * sizeof *p);
+	if (!p)
+		return false;
+	s->dscs = p;
+	s->cap_dscs = cap;
+	return true;
+}
+
+/* Remembers the kid of a certificate that was not taken, so that a card it
+ * signed is told "signer certificate unusable" rather than "unknown". */
+static dc_err note_unusable(struct dc_dsc_store *s, const uint8_t *der, size_t len,
+			    dc_dsc_skip why)
+{
+	uint8_t h[32];
+	if (s->n_unusable >= DC_TRUST_MAX_DSC)
+		return DC_OK; /* counted by the caller, just not remembered */
+	if (s->n_unusable == s->cap_unusable) {
+		size_t cap = s->cap_unusable ? s->cap_unusable * 2 : 16;
+		struct unusable *p = realloc(s->unusable, cap * sizeof *p);
+		if (!p)
+			return DC_E_NOMEM;
+		s->unusable = p;
+		s->cap_unusable = cap;
+	}
+	if (dc_sha256(der, len, h) != 0)
+		return DC_OK;
+	memcpy(s->unusable[s->n_unusable].kid, h, DC_DSC_KID_LEN);
+	s->unusable[s->n_unusable].why = (uint8_t)why;
+	s->n_unusable++;
+	return DC_OK;
+}
+
+static void stats_skip(dc_dsc_load_stats *st, dc_dsc_skip why)
+{
+	if (st && (unsigned)why < DC_DSC_SKIP__COUNT)
+		st->skipped[why]++;
+}
+
+dc_err dc_trust_add_dsc_der(dc_trust *t, const uint8_t *der, size_t len,
+			    dc_dsc_load_stats *st)
+{
+	struct dc_dsc *d = NULL;
+	dc_dsc_skip why;
+	bool eku_empty;
+	if (!t || !der)
+		return DC_E_ARG;
+	struct dc_dsc_store *s = store_get(t);
+	if (!s)
+		return DC_E_NOMEM;
+	if (s->n_dscs >= DC_TRUST_MAX_DSC)
+		return DC_E_TRUST_FULL;
+	dc_err e = dsc_from_der(der, len, &d, &why, &eku_empty, true);
+	if (e == DC_E_NOMEM)
+		return e;
+	if (e != DC_OK) {
+		stats_skip(st, why);
+		return note_unusable(s, der, len, why);
+	}
+	if (!store_reserve(s, 1)) {
+		dsc_free(d);
+		return DC_E_NOMEM;
+	}
+	s->dscs[s->n_dscs++] = d;
+	if (st) {
+		st->added++;
+		st->empty_eku += eku_empty;
+	}
+	return DC_OK;
+}
+
+dc_err dc_trust_add_dscs(dc_trust *t, const uint8_t *buf, size_t len, dc_dsc_load_stats *st)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	static const char end[] = "-----END CERTIFICATE-----";
+	dc_err e = DC_OK;
+	if (!t || !buf)
+		return DC_E_ARG;
+	if (len == 0 || len > DC_TRUST_MAX_FILE) {
+		stats_skip(st, DC_DSC_SKIP_MALFORMED);
+		return DC_OK;
+	}
+	if (!dc_looks_pem(buf, len))
+		return dc_trust_add_dsc_der(t, buf, len, st);
+	/* PEM: each block on its own, so one bad block costs only itself. */
+	uint8_t *der = malloc(len);
+	if (!der)
+		return DC_E_NOMEM;
+	const uint8_t *p = buf, *lim = buf + len;
+	size_t blocks = 0;
+	for (;;) {
+		const uint8_t *b = memmem(p, (size_t)(lim - p), begin, sizeof begin - 1);
+		if (!b)
+			break;
+		b += sizeof begin - 1;
+		const uint8_t *x = memmem(b, (size_t)(lim - b), end, sizeof end - 1);
+		blocks++;
+		if (!x) {
+			stats_skip(st, DC_DSC_SKIP_MALFORMED);
+			break;
+		}
+		/* base64 body: letters only, whitespace dropped. */
+		size_t n = 0;
+		uint8_t *b64 = der; /* reused: base64 is longer than its DER */
+		for (const uint8_t *q = b; q < x; q++)
+			if (!(*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+				b64[n++] = *q;
+		size_t dl = 0;
+		if (n == 0 || mbedtls_base64_decode(der, len, &dl, b64, n) != 0 || dl == 0) {
+			stats_skip(st, DC_DSC_SKIP_MALFORMED);
+		} else if ((e = dc_trust_add_dsc_der(t, der, dl, st)) != DC_OK) {
+			break;
+		}
+		p = x + sizeof end - 1;
+	}
+	if (blocks == 0)
+		stats_skip(st, DC_DSC_SKIP_MALFORMED);
+	mbedtls_platform_zeroize(der, len);
+	free(der);
 	return e;
 }
 
@@ -147,6 +357,8 @@ dc_err dc_trust_add_dsc(dc_trust *t, const uint8_t *cert, size_t len)
 	struct dc_dsc *batch[MAX_CERTS_PER_FILE];
 	size_t n = 0;
 	uint8_t *pem = NULL;
+	dc_dsc_skip why;
+	bool eku_empty;
 
 	mbedtls_x509_crt_init(&chain);
 	if (!t || !cert)
@@ -172,7 +384,7 @@ dc_err dc_trust_add_dsc(dc_trust *t, const uint8_t *cert, size_t len)
 			e = DC_E_TRUST_FULL;
 			goto out;
 		}
-		e = dsc_from_der(c->raw.p, c->raw.len, &batch[n]);
+		e = dsc_from_der(c->raw.p, c->raw.len, &batch[n], &why, &eku_empty, true);
 		if (e != DC_OK)
 			goto out;
 		n++;
@@ -190,17 +402,9 @@ dc_err dc_trust_add_dsc(dc_trust *t, const uint8_t *cert, size_t len)
 		e = DC_E_TRUST_FULL;
 		goto out;
 	}
-	if (s->n_dscs + n > s->cap_dscs) {
-		size_t cap = s->cap_dscs ? s->cap_dscs : 16;
-		while (cap < s->n_dscs + n)
-			cap *= 2;
-		struct dc_dsc **p = realloc(s->dscs, cap * sizeof *p);
-		if (!p) {
-			e = DC_E_NOMEM;
-			goto out;
-		}
-		s->dscs = p;
-		s->cap_dscs = cap;
+	if (!store_reserve(s, n)) {
+		e = DC_E_NOMEM;
+		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
 		s->dscs[s->n_dscs++] = batch[i];
@@ -212,6 +416,73 @@ out:
 	mbedtls_x509_crt_free(&chain);
 	free(pem);
 	return e;
+}
+
+int dc_dsc_check_der(const uint8_t *der, size_t len, double now, unsigned *uses)
+{
+	struct dc_dsc *d = NULL;
+	dc_dsc_skip why;
+	bool eku_empty;
+	dc_err e = dsc_from_der(der, len, &d, &why, &eku_empty, false);
+	if (e == DC_E_NOMEM)
+		return -2;
+	if (e != DC_OK)
+		return (int)why;
+	int r = now > (double)d->not_after ? (int)DC_DSC_SKIP_EXPIRED : -1;
+	if (uses)
+		*uses = d->uses;
+	dsc_free(d);
+	return r;
+}
+
+bool dc_trust_dsc_unusable(const dc_trust *t, const uint8_t kid[DC_DSC_KID_LEN])
+{
+	if (!t || !t->dsc || !kid)
+		return false;
+	for (size_t i = 0; i < t->dsc->n_unusable; i++)
+		if (memcmp(t->dsc->unusable[i].kid, kid, DC_DSC_KID_LEN) == 0)
+			return true;
+	return false;
+}
+
+size_t dc_dsc_load_stats_skipped(const dc_dsc_load_stats *st)
+{
+	size_t n = 0;
+	for (int i = 0; st && i < DC_DSC_SKIP__COUNT; i++)
+		n += st->skipped[i];
+	return n;
+}
+
+const char *dc_dsc_skip_name(dc_dsc_skip why)
+{
+	switch (why) {
+	case DC_DSC_SKIP_MALFORMED: return "malformed";
+	case DC_DSC_SKIP_KEY: return "unsupported key";
+	case DC_DSC_SKIP_EXPIRED: return "expired";
+	case DC_DSC_SKIP_TYPE: return "not a DSC";
+	case DC_DSC_SKIP_KID: return "kid mismatch";
+	case DC_DSC_SKIP_THUMBPRINT: return "thumbprint mismatch";
+	case DC_DSC_SKIP__COUNT: break;
+	}
+	return "unknown";
+}
+
+size_t dc_dsc_load_stats_format(const dc_dsc_load_stats *st, char *out, size_t cap)
+{
+	size_t o = 0;
+	if (!out || cap == 0)
+		return 0;
+	out[0] = 0;
+	for (int i = 0; st && i < DC_DSC_SKIP__COUNT; i++) {
+		if (!st->skipped[i])
+			continue;
+		int w = snprintf(out + o, cap - o, "%s%zu %s", o ? ", " : "", st->skipped[i],
+				 dc_dsc_skip_name((dc_dsc_skip)i));
+		if (w < 0 || (size_t)w >= cap - o)
+			break;
+		o += (size_t)w;
+	}
+	return o;
 }
 
 size_t dc_trust_dsc_count(const dc_trust *t)
@@ -232,58 +503,88 @@ const dc_dsc *dc_trust_find_dsc(const dc_trust *t, const uint8_t kid[DC_DSC_KID_
 	return NULL;
 }
 
-static dc_err verify_es256(const struct dc_dsc *d, const uint8_t hash[32],
+/* The digest a COSE algorithm names (RFC 9053: ES256 is ECDSA with
+ * SHA-256 on any curve, P-256 being only a SHOULD; RFC 8230 for PS*). */
+static int alg_digest(int alg, mbedtls_md_type_t *md, size_t *hlen, bool *ec)
+{
+	switch (alg) {
+	case COSE_ALG_ES256: *md = MBEDTLS_MD_SHA256; *hlen = 32; *ec = true; return 0;
+	case COSE_ALG_ES384: *md = MBEDTLS_MD_SHA384; *hlen = 48; *ec = true; return 0;
+	case COSE_ALG_ES512: *md = MBEDTLS_MD_SHA512; *hlen = 64; *ec = true; return 0;
+	case COSE_ALG_PS256: *md = MBEDTLS_MD_SHA256; *hlen = 32; *ec = false; return 0;
+	case COSE_ALG_PS384: *md = MBEDTLS_MD_SHA384; *hlen = 48; *ec = false; return 0;
+	case COSE_ALG_PS512: *md = MBEDTLS_MD_SHA512; *hlen = 64; *ec = false; return 0;
+	}
+	return -1;
+}
+
+static dc_err verify_ecdsa(const struct dc_dsc *d, const uint8_t *hash, size_t hlen,
 			   const uint8_t *sig, size_t sig_len)
 {
-	if (sig_len != 64)
+	mbedtls_ecp_keypair *ec = mbedtls_pk_ec(d->crt.pk);
+	/* COSE: r || s, each the size of the curve's order. */
+	size_t half = (ec->grp.nbits + 7) / 8;
+	if (sig_len != 2 * half)
 		return DC_E_COSE_SIG_LENGTH;
 	dc_err e = DC_E_SIG_MISMATCH;
 	mbedtls_mpi r, s;
 	mbedtls_mpi_init(&r);
 	mbedtls_mpi_init(&s);
-	mbedtls_ecp_keypair *ec = mbedtls_pk_ec(d->crt.pk);
-	if (mbedtls_mpi_read_binary(&r, sig, 32) == 0 &&
-	    mbedtls_mpi_read_binary(&s, sig + 32, 32) == 0 &&
-	    mbedtls_ecdsa_verify(&ec->grp, hash, 32, &ec->Q, &r, &s) == 0)
+	if (mbedtls_mpi_read_binary(&r, sig, half) == 0 &&
+	    mbedtls_mpi_read_binary(&s, sig + half, half) == 0 &&
+	    mbedtls_ecdsa_verify(&ec->grp, hash, hlen, &ec->Q, &r, &s) == 0)
 		e = DC_OK;
 	mbedtls_mpi_free(&r);
 	mbedtls_mpi_free(&s);
 	return e;
 }
 
-static dc_err verify_ps256(const struct dc_dsc *d, const uint8_t hash[32],
-			   const uint8_t *sig, size_t sig_len)
+static dc_err verify_pss(const struct dc_dsc *d, mbedtls_md_type_t md, const uint8_t *hash,
+			 size_t hlen, const uint8_t *sig, size_t sig_len)
 {
 	mbedtls_rsa_context *rsa = mbedtls_pk_rsa(d->crt.pk);
 	if (sig_len != mbedtls_rsa_get_len(rsa))
 		return DC_E_COSE_SIG_LENGTH;
-	/* The salt length is fixed by the hcert spec, not read from the
-	 * signature: anything else is a mismatch. */
-	int rc = mbedtls_rsa_rsassa_pss_verify_ext(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC,
-						   MBEDTLS_MD_SHA256, 32, hash,
-						   MBEDTLS_MD_SHA256, PS256_SALT_LEN, sig);
+	/* The salt length is fixed by RFC 8230 (the hash length), not read
+	 * from the signature: anything else is a mismatch. */
+	int rc = mbedtls_rsa_rsassa_pss_verify_ext(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, md,
+						   (unsigned)hlen, hash, md, (int)hlen, sig);
 	return rc == 0 ? DC_OK : DC_E_SIG_MISMATCH;
 }
 
 dc_err dc_dsc_verify(const dc_dsc *d, int alg, const uint8_t *msg, size_t msg_len,
 		     const uint8_t *sig, size_t sig_len)
 {
-	uint8_t hash[32];
+	uint8_t hash[64];
+	mbedtls_md_type_t md;
+	size_t hlen;
+	bool ec;
 	dc_err e;
+	int rc;
 	if (!d || !msg || !sig)
 		return DC_E_ARG;
-	mbedtls_pk_type_t type = mbedtls_pk_get_type(&d->crt.pk);
-	if (!((alg == COSE_ALG_ES256 && type == MBEDTLS_PK_ECKEY) ||
-	      (alg == COSE_ALG_PS256 && type == MBEDTLS_PK_RSA)))
+	if (alg_digest(alg, &md, &hlen, &ec) != 0)
 		return DC_E_COSE_ALG;
-	if (dc_sha256(msg, msg_len, hash) != 0)
+	mbedtls_pk_type_t type = mbedtls_pk_get_type(&d->crt.pk);
+	if (ec != (type == MBEDTLS_PK_ECKEY || type == MBEDTLS_PK_ECDSA) ||
+	    (!ec && type != MBEDTLS_PK_RSA))
+		return DC_E_DSC_ALG_KEY;
+	rc = hlen == 32 ? dc_sha256(msg, msg_len, hash)
+	     : hlen == 48 ? dc_sha384(msg, msg_len, hash) : dc_sha512(msg, msg_len, hash);
+	if (rc != 0)
 		return DC_E_SIG_MISMATCH;
-	if (alg == COSE_ALG_ES256)
-		e = verify_es256(d, hash, sig, sig_len);
+	if (ec)
+		e = verify_ecdsa(d, hash, hlen, sig, sig_len);
 	else
-		e = verify_ps256(d, hash, sig, sig_len);
+		e = verify_pss(d, md, hash, hlen, sig, sig_len);
 	mbedtls_platform_zeroize(hash, sizeof hash);
 	return e;
+}
+
+bool dc_dsc_is_ec(const dc_dsc *d)
+{
+	mbedtls_pk_type_t type = d ? mbedtls_pk_get_type(&d->crt.pk) : MBEDTLS_PK_NONE;
+	return type == MBEDTLS_PK_ECKEY || type == MBEDTLS_PK_ECDSA;
 }
 
 dc_err dc_dsc_check_time(const dc_dsc *d, double now)
@@ -404,4 +705,35 @@ bool dc_trust_dcc_revoked(const dc_trust *t, dc_dcc_hash_type type,
 	struct revoked key = {.type = (uint8_t)type};
 	memcpy(key.hash, hash, sizeof key.hash);
 	return bsearch(&key, t->dsc->revoked, t->dsc->n_revoked, sizeof key, revoked_cmp) != NULL;
+}
+
+/* --- EU value sets ---------------------------------------------------------- */
+
+dc_err dc_trust_add_dcc_valuesets(dc_trust *t, const uint8_t *json, size_t len)
+{
+	dc_err e;
+	if (!t || !json)
+		return DC_E_ARG;
+	if (len > DC_TRUST_MAX_FILE)
+		return DC_E_VALUESET_FORMAT;
+	dc_valuesets *v = dc_valuesets_parse(json, len, &e);
+	if (!v)
+		return e;
+	struct dc_dsc_store *s = store_get(t);
+	if (!s) {
+		dc_valuesets_free(v);
+		return DC_E_NOMEM;
+	}
+	if (!s->valuesets) {
+		s->valuesets = v;
+		return DC_OK;
+	}
+	e = dc_valuesets_merge(s->valuesets, v);
+	dc_valuesets_free(v);
+	return e;
+}
+
+const dc_valuesets *dc_trust_dcc_valuesets(const dc_trust *t)
+{
+	return t && t->dsc ? t->dsc->valuesets : NULL;
 }

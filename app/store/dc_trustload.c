@@ -103,16 +103,16 @@ static dc_err add_jwks(dc_trust *t, const char *iss, const uint8_t *b, size_t n)
 	return dc_trust_add_jwks(t, iss, NULL, b, n);
 }
 
-static dc_err add_dsc(dc_trust *t, const char *iss, const uint8_t *b, size_t n)
-{
-	(void)iss;
-	return dc_trust_add_dsc(t, b, n);
-}
-
 static dc_err add_dcc_revocations(dc_trust *t, const char *iss, const uint8_t *b, size_t n)
 {
 	(void)iss;
 	return dc_trust_add_dcc_revocations(t, b, n);
+}
+
+static dc_err add_dcc_valuesets(dc_trust *t, const char *iss, const uint8_t *b, size_t n)
+{
+	(void)iss;
+	return dc_trust_add_dcc_valuesets(t, b, n);
 }
 
 int dc_trustload_issuer_file(dc_trust *t, const char *path, char *err, size_t errlen)
@@ -167,9 +167,32 @@ out:
 	return rc;
 }
 
+static void log_dsc_stats(const char *path, const dc_dsc_load_stats *st)
+{
+	char why[256];
+	dc_dsc_load_stats_format(st, why, sizeof why);
+	if (dc_dsc_load_stats_skipped(st))
+		fprintf(stderr, "doorcheck: %s: %zu signer certificate(s) skipped (%s), %zu loaded\n",
+			path, dc_dsc_load_stats_skipped(st), why, st->added);
+	if (st->empty_eku)
+		fprintf(stderr, "doorcheck: %s: %zu signer certificate(s) with an empty extended "
+			"key usage, read as unrestricted\n", path, st->empty_eku);
+}
+
 int dc_trustload_dsc(dc_trust *t, const char *path, char *err, size_t errlen)
 {
-	return load_with(t, NULL, path, MAX_CERT, add_dsc, err, errlen);
+	uint8_t *buf;
+	size_t len;
+	dc_dsc_load_stats st = {0};
+	/* A bundle-sized PEM list is allowed; an unusable certificate in it
+	 * is skipped and logged (no personal data: trust files only). */
+	if (dc_read_file(path, DC_TRUST_MAX_FILE, &buf, &len, err, errlen))
+		return -1;
+	dc_err e = dc_trust_add_dscs(t, buf, len, &st);
+	free(buf);
+	if (dc_dsc_load_stats_skipped(&st) || st.empty_eku)
+		log_dsc_stats(path, &st);
+	return report(e, path, err, errlen);
 }
 
 int dc_trustload_dcc_revocations(dc_trust *t, const char *path, char *err, size_t errlen)
@@ -270,6 +293,9 @@ int dc_trustload_dir(dc_trust *t, const char *dir, char *err, size_t errlen)
 			rc = dc_trustload_dsc_dir(t, path, err, errlen);
 		else if (strcmp(v[i], "dcc-revocations.json") == 0)
 			rc = dc_trustload_dcc_revocations(t, path, err, errlen);
+		else if (strcmp(v[i], "dcc-valuesets.json") == 0)
+			rc = load_with(t, NULL, path, DC_TRUST_MAX_FILE, add_dcc_valuesets, err,
+				       errlen);
 	}
 	free_list(v, n);
 	return rc;

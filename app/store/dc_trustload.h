@@ -13,6 +13,7 @@
  *   *.dsc.pem, *.dsc.der DCC document signer certificates
  *   dsc/                 a folder of DSC certificates (any name)
  *   dcc-revocations.json DCC revocation entries
+ *   dcc-valuesets.json   EU value sets (replace the built-in tables)
  * Files are loaded in name order so results do not depend on readdir.
  */
 #ifndef DC_TRUSTLOAD_H

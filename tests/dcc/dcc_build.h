@@ -1,6 +1,7 @@
 /*
- * Test-side HC1 builder: a tiny CBOR writer, COSE_Sign1 assembly and ES256 /
- * PS256 signing with the demo DSC keys (keys/demo/dcc-dsc-*.key.pem), so the
+ * Test-side HC1 builder: a tiny CBOR writer over libcbor's encoder, COSE_Sign1
+ * assembly and ES256/384/512 (any demo EC curve) / PS256 signing with the
+ * demo DSC keys (keys/demo/dcc-dsc-*.key.pem), so the
  * chain tests can reach every content-level reason with a valid signature.
  * Test code only (header-only, static functions).
  */
@@ -15,9 +16,12 @@
 
 #include <zlib.h>
 
+#include <cbor.h>
+
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/entropy.h>
+#include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/rsa.h>
 #include "dc_hash.h"
@@ -39,15 +43,28 @@ static void cw_bytes(cw *w, const void *p, size_t n)
 	w->n += n;
 }
 
+/* Heads come from libcbor's encoder (shortest form, as COSE wants). */
+static void cw_put(cw *w, size_t n)
+{
+	if (n == 0)
+		abort(); /* no room left in w */
+	w->n += n;
+}
+
 static void cw_head(cw *w, unsigned major, uint64_t v)
 {
-	uint8_t h[9];
-	size_t l;
-	if (v < 24) { h[0] = (uint8_t)(major << 5 | v); l = 1; }
-	else if (v <= 0xff) { h[0] = (uint8_t)(major << 5 | 24); h[1] = (uint8_t)v; l = 2; }
-	else if (v <= 0xffff) { h[0] = (uint8_t)(major << 5 | 25); h[1] = (uint8_t)(v >> 8); h[2] = (uint8_t)v; l = 3; }
-	else { h[0] = (uint8_t)(major << 5 | 26); for (int i = 0; i < 4; i++) h[1 + i] = (uint8_t)(v >> (24 - 8 * i)); l = 5; }
-	cw_bytes(w, h, l);
+	unsigned char *o = w->b + w->n;
+	size_t cap = sizeof w->b - w->n;
+	switch (major) {
+	case 0: cw_put(w, cbor_encode_uint(v, o, cap)); break;
+	case 1: cw_put(w, cbor_encode_negint(v, o, cap)); break;
+	case 2: cw_put(w, cbor_encode_bytestring_start((size_t)v, o, cap)); break;
+	case 3: cw_put(w, cbor_encode_string_start((size_t)v, o, cap)); break;
+	case 4: cw_put(w, cbor_encode_array_start((size_t)v, o, cap)); break;
+	case 5: cw_put(w, cbor_encode_map_start((size_t)v, o, cap)); break;
+	case 6: cw_put(w, cbor_encode_tag(v, o, cap)); break;
+	default: abort();
+	}
 }
 
 static void cw_int(cw *w, int64_t v)
@@ -89,9 +106,21 @@ static int signer_load(signer *s, const char *key_path, const char *cert_path)
 	s->cert_len = fread(s->cert, 1, (size_t)n, f);
 	s->cert[s->cert_len] = 0;
 	fclose(f);
-	if (mbedtls_x509_crt_parse(&crt, s->cert, s->cert_len + 1) != 0)
-		return -1;
-	dc_sha256(crt.raw.p, crt.raw.len, h);
+	if (mbedtls_x509_crt_parse(&crt, s->cert, s->cert_len + 1) == 0) {
+		dc_sha256(crt.raw.p, crt.raw.len, h);
+	} else {
+		/* A certificate mbedTLS refuses (the empty-EKU demo DSC): the
+		 * kid is still SHA-256 of its DER. */
+		mbedtls_pem_context pem;
+		size_t used;
+		mbedtls_pem_init(&pem);
+		if (mbedtls_pem_read_buffer(&pem, "-----BEGIN CERTIFICATE-----",
+					    "-----END CERTIFICATE-----", s->cert, NULL, 0,
+					    &used) != 0)
+			return -1;
+		dc_sha256(pem.buf, pem.buflen, h);
+		mbedtls_pem_free(&pem);
+	}
 	memcpy(s->kid, h, 8);
 	mbedtls_x509_crt_free(&crt);
 	s->alg = mbedtls_pk_get_type(&s->pk) == MBEDTLS_PK_RSA ? -37 : -7;
@@ -115,39 +144,57 @@ static int test_rng(void *ctx, unsigned char *out, size_t len)
 	return 0;
 }
 
-/* Signs tbs; sig gets 64 bytes (ES256 raw r||s) or the RSA modulus size. */
-static size_t sign_tbs(signer *s, const uint8_t *tbs, size_t n, uint8_t *sig)
+/* Signs tbs with alg (the signer's own when 0); sig gets r||s (twice the
+ * curve size) or the RSA modulus size. */
+static size_t sign_tbs_alg(signer *s, int alg, const uint8_t *tbs, size_t n, uint8_t *sig)
 {
-	uint8_t h[32];
+	uint8_t h[64];
+	size_t hl = 32;
+	mbedtls_md_type_t md = MBEDTLS_MD_SHA256;
 	uint32_t seed = 42;
-	dc_sha256(tbs, n, h);
-	if (s->alg == -7) {
+	if (!alg)
+		alg = s->alg;
+	if (alg == -35 || alg == -38) {
+		hl = 48;
+		md = MBEDTLS_MD_SHA384;
+		dc_sha384(tbs, n, h);
+	} else if (alg == -36 || alg == -39) {
+		hl = 64;
+		md = MBEDTLS_MD_SHA512;
+		dc_sha512(tbs, n, h);
+	} else {
+		dc_sha256(tbs, n, h);
+	}
+	if (mbedtls_pk_get_type(&s->pk) != MBEDTLS_PK_RSA) {
 		mbedtls_ecp_keypair *ec = mbedtls_pk_ec(s->pk);
+		size_t half = (ec->grp.nbits + 7) / 8;
 		mbedtls_mpi r, ss;
 		mbedtls_mpi_init(&r);
 		mbedtls_mpi_init(&ss);
-		if (mbedtls_ecdsa_sign_det_ext(&ec->grp, &r, &ss, &ec->d, h, 32, MBEDTLS_MD_SHA256,
+		if (mbedtls_ecdsa_sign_det_ext(&ec->grp, &r, &ss, &ec->d, h, hl, md,
 					       test_rng, &seed) != 0)
 			abort();
-		mbedtls_mpi_write_binary(&r, sig, 32);
-		mbedtls_mpi_write_binary(&ss, sig + 32, 32);
+		mbedtls_mpi_write_binary(&r, sig, half);
+		mbedtls_mpi_write_binary(&ss, sig + half, half);
 		mbedtls_mpi_free(&r);
 		mbedtls_mpi_free(&ss);
-		return 64;
+		return 2 * half;
 	}
 	mbedtls_rsa_context *rsa = mbedtls_pk_rsa(s->pk);
-	mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA256);
+	mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, md);
 	if (mbedtls_rsa_rsassa_pss_sign(rsa, test_rng, &seed, MBEDTLS_RSA_PRIVATE,
-					MBEDTLS_MD_SHA256, 32, h, sig) != 0)
+					md, (unsigned)hl, h, sig) != 0)
 		abort();
 	return mbedtls_rsa_get_len(rsa);
 }
+
 
 enum kid_place { KID_PROTECTED, KID_UNPROTECTED, KID_BOTH, KID_NONE };
 
 typedef struct {
 	enum kid_place kid;
-	int alg_override;   /* 0: the signer's */
+	int alg_override;   /* 0: the signer's; written in the header */
+	int sign_alg;       /* 0: sign as the header says (if it can) */
 	bool no_compress;
 	bool untagged;
 	bool cwt_tag;
@@ -179,7 +226,14 @@ static char *build_hc1(signer *s, const cw *payload, const build_opts *o, cw *co
 	cw_bstr(&tbs, prot.b, prot.n);
 	cw_bstr(&tbs, NULL, 0);
 	cw_bstr(&tbs, payload->b, payload->n);
-	size_t sl = sign_tbs(s, tbs.b, tbs.n, sig);
+	int sa = o->sign_alg ? o->sign_alg : o->alg_override;
+	/* A header alg that the key cannot make (PS with an EC key) is signed
+	 * with the key's own algorithm: the verifier must refuse the pair. */
+	bool rsa = mbedtls_pk_get_type(&s->pk) == MBEDTLS_PK_RSA;
+	if (sa && (rsa != (sa <= -37 && sa >= -39) || !(sa == -7 || sa == -35 || sa == -36 ||
+							 (sa <= -37 && sa >= -39))))
+		sa = 0;
+	size_t sl = sign_tbs_alg(s, sa, tbs.b, tbs.n, sig);
 	if (o->corrupt_sig)
 		sig[sl / 2] ^= 1;
 	if (o->short_sig)

@@ -24,6 +24,7 @@
 #include "dc_trust.h"
 #include "dc_valuesets.h"
 #include "dc_verify.h"
+#include "dc_policy.h"
 #include "dcc_build.h"
 
 static double T; /* validation time: 2027-06-01T00:00:00Z */
@@ -46,6 +47,7 @@ typedef struct {
 	int64_t dn;
 	const char *ci;
 	const char *dt;
+	const char *mp, *tt, *fr, *ma_dev; /* NULL: the usual demo values */
 } pl;
 
 static pl base(enum kind k)
@@ -66,17 +68,19 @@ static void entry(cw *w, enum kind k, const pl *p)
 	F("tg", "840539006");
 	if (k == KV) {
 		F("vp", "1119349007");
-		F("mp", "EU/1/20/1528");
+		F("mp", p->mp ? p->mp : "EU/1/20/1528");
 		F("ma", "ORG-100030215");
 		F("dt", p->dt);
 	} else if (k == KT) {
-		F("tt", "LP6464-4");
+		F("tt", p->tt ? p->tt : "LP6464-4");
+		if (p->ma_dev)
+			F("ma", p->ma_dev);
 		F("nm", "DEMO PCR");
 		F("sc", "2027-05-31T20:00:00Z");
 		F("tr", "260415000");
 		F("tc", "DEMO test centre");
 	} else {
-		F("fr", "2027-05-01");
+		F("fr", p->fr ? p->fr : "2027-05-01");
 		F("df", "2027-05-12");
 		F("du", "2027-10-28");
 	}
@@ -164,7 +168,7 @@ static void payload(cw *w, const pl *p)
 		group(w, p->kind == KV ? KT : KV, p);
 }
 
-static signer es, ps, testonly, altoid, shortlived;
+static signer es, ps, testonly, altoid, shortlived, p384, p521, k256, emptyeku;
 static dc_trust *trust;
 
 static char *make(signer *s, const pl *p, const build_opts *o)
@@ -272,9 +276,13 @@ static void test_headers(void)
 	EXPECT(make(&es, &p, &o), DC_E_COSE_SIG_LENGTH);
 	o = (build_opts){.short_sig = true};
 	EXPECT(make(&ps, &p, &o), DC_E_COSE_SIG_LENGTH);
-	/* alg in the header that does not fit the key */
+	/* alg in the header that does not fit the key: its own reason */
 	o = (build_opts){.alg_override = -37};
-	EXPECT(make(&es, &p, &o), DC_E_COSE_ALG);
+	EXPECT(make(&es, &p, &o), DC_E_DSC_ALG_KEY);
+	o = (build_opts){.alg_override = -7};
+	EXPECT(make(&ps, &p, &o), DC_E_DSC_ALG_KEY);
+	o = (build_opts){.alg_override = -36};
+	EXPECT(make(&ps, &p, &o), DC_E_DSC_ALG_KEY);
 	/* EdDSA is not an hcert algorithm */
 	o = (build_opts){.alg_override = -8};
 	EXPECT(make(&es, &p, &o), DC_E_COSE_ALG);
@@ -423,6 +431,153 @@ static void test_claims_and_schema(void)
 #undef CASE
 }
 
+static dc_err verify_with(const dc_trust *t, const pl *p, dc_record *r)
+{
+	char *txt = make(&es, p, NULL);
+	dc_err e = verify_at(t, txt, T, r);
+	free(txt);
+	return e;
+}
+
+static dc_policy_outcome policy_of(const dc_record *r, char *code, size_t cap)
+{
+	dc_policy *pol = dc_policy_new_default();
+	dc_policy_result res;
+	dc_policy_evaluate(pol, r, T, &res);
+	snprintf(code, cap, "%s", res.code);
+	dc_policy_free(pol);
+	return res.outcome;
+}
+
+/* Content as the reference verifiers treat it. */
+static void test_content_rules(void)
+{
+	dc_record r;
+	pl p;
+	char code[64];
+	/* a date-time where the schema declares a date: accepted, shown as the date */
+	p = base(KV);
+	p.dt = "2027-05-01T22:54:00+02:00";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].date, "2027-05-01");
+	dc_record_wipe(&r);
+	p = base(KR);
+	p.fr = "2027-05-01T08:00:00Z";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].date, "2027-05-01");
+	dc_record_wipe(&r);
+	p = base(KV);
+	p.dt = "2027-05-01T25:00:00Z";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_E_DCC_SCHEMA);
+	p.dt = "2027-05-01Tnoon";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_E_DCC_SCHEMA);
+
+	/* born after the certificate was issued (iat 2027-05-31T23:00Z) */
+	const struct { const char *dob; dc_err want; } dobs[] = {
+		{"2027-06-02", DC_E_DCC_DOB_AFTER_ISSUE}, {"2028", DC_E_DCC_DOB_AFTER_ISSUE},
+		{"2027-07", DC_E_DCC_DOB_AFTER_ISSUE},
+		{"2027-06-01", DC_OK}, /* UTC+14 is already 1 June */
+		{"2027-05-31", DC_OK}, {"2027", DC_OK}, {"2027-05", DC_OK}, {"", DC_OK},
+	};
+	for (size_t i = 0; i < sizeof dobs / sizeof dobs[0]; i++) {
+		p = base(KT);
+		p.dob = dobs[i].dob;
+		dc_err e = verify_with(trust, &p, &r);
+		CHECK_MSG(e == dobs[i].want, "dob %s: %s", dobs[i].dob, dc_err_code(e));
+		if (e != DC_OK)
+			CHECK(r.birth_date[0] == 0 && r.n_events == 0);
+		dc_record_wipe(&r);
+	}
+	CHECK_STR(dc_err_code(DC_E_DCC_DOB_AFTER_ISSUE), "dcc_dob_after_issue");
+
+	/* dose number / series 0 */
+	p = base(KV);
+	p.dn = 0;
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_E_DCC_SCHEMA);
+
+	/* value-set codes: known ones named, unknown ones shown raw; the record
+	 * verifies (as in the reference verifiers) but never admits */
+	p = base(KV);
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].unknown_code, "");
+	CHECK_EQ_INT(policy_of(&r, code, sizeof code), DC_POLICY_PASS);
+	dc_record_wipe(&r);
+	p.mp = "EU/1/99/9999";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].product, "EU/1/99/9999");
+	CHECK_STR(r.events[0].unknown_code, "mp");
+	CHECK_EQ_INT(policy_of(&r, code, sizeof code), DC_POLICY_FAIL);
+	CHECK_STR(code, "unknown_code");
+	dc_record_wipe(&r);
+	p = base(KT);
+	p.tt = "LP0000-0";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].test_type, "LP0000-0");
+	CHECK_STR(r.events[0].unknown_code, "tt");
+	CHECK_EQ_INT(policy_of(&r, code, sizeof code), DC_POLICY_FAIL);
+	dc_record_wipe(&r);
+	/* the built-in device table is an excerpt: a device missing from it
+	 * is not "unknown" until a complete set is loaded */
+	p = base(KT);
+	p.ma_dev = "9999";
+	CHECK_EQ_INT(verify_with(trust, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].unknown_code, "");
+	dc_record_wipe(&r);
+
+	/* value sets as trust data: the loaded set replaces the built-in one */
+	static const char vs_json[] =
+		"{\"valueSets\":[{\"valueSetId\":\"vaccines-covid-19-names\",\"valueSetDate\":\"2027-01-01\","
+		"\"valueSetValues\":{\"EU/1/20/1528\":{\"display\":\"Comirnaty\",\"active\":true},"
+		"\"EU/1/99/9999\":{\"display\":\"Demo vaccine 2027\",\"active\":true}}},"
+		"{\"valueSetId\":\"covid-19-lab-test-manufacturer-and-name\",\"valueSetValues\":"
+		"{\"1232\":{\"display\":\"Abbott Panbio\"}}},"
+		"{\"valueSetId\":\"some-future-set\",\"valueSetValues\":{}}]}";
+	dc_trust *t2 = dc_trust_new();
+	CHECK_EQ_INT(dc_trust_add_dsc(t2, es.cert, es.cert_len), DC_OK);
+	CHECK(dc_trust_dcc_valuesets(t2) == NULL);
+	CHECK_EQ_INT(dc_trust_add_dcc_valuesets(t2, (const uint8_t *)vs_json, sizeof vs_json - 1),
+		     DC_OK);
+	CHECK_EQ_INT(dc_valuesets_loaded(dc_trust_dcc_valuesets(t2)), 2);
+	p = base(KV);
+	p.mp = "EU/1/99/9999";
+	CHECK_EQ_INT(verify_with(t2, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].product, "Demo vaccine 2027");
+	CHECK_STR(r.events[0].unknown_code, "");
+	CHECK_STR(r.events[0].manufacturer, "BioNTech Manufacturing GmbH"); /* built-in */
+	CHECK_EQ_INT(policy_of(&r, code, sizeof code), DC_POLICY_PASS);
+	dc_record_wipe(&r);
+	p = base(KT);
+	p.ma_dev = "9999";
+	CHECK_EQ_INT(verify_with(t2, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].unknown_code, "ma");
+	dc_record_wipe(&r);
+	p.ma_dev = "1232";
+	CHECK_EQ_INT(verify_with(t2, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].product, "DEMO PCR"); /* nm wins over the device name */
+	CHECK_STR(r.events[0].manufacturer, "Abbott Panbio");
+	dc_record_wipe(&r);
+	/* refused files keep what was loaded */
+	const char *bad[] = {
+		"", "[", "{}", "{\"valueSets\":{}}", "{\"valueSets\":[1]}",
+		"{\"valueSets\":[{\"valueSetId\":\"covid-19-lab-result\"}]}",
+		"{\"valueSets\":[{\"valueSetId\":\"covid-19-lab-result\",\"valueSetValues\":{\"x\":1}}]}",
+		"{\"valueSets\":[{\"valueSetId\":\"covid-19-lab-result\",\"valueSetValues\":{\"x\":{\"display\":2}}}]}",
+		"{\"valueSets\":[{\"valueSetId\":\"covid-19-lab-result\",\"valueSetValues\":{\"x\":{},\"x\":{}}}]}",
+		"{\"valueSets\":[{\"valueSetId\":\"covid-19-lab-result\",\"valueSetValues\":{}},"
+		"{\"valueSetId\":\"covid-19-lab-result\",\"valueSetValues\":{}}]}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK_MSG(dc_trust_add_dcc_valuesets(t2, (const uint8_t *)bad[i], strlen(bad[i])) ==
+				  DC_E_VALUESET_FORMAT, "bad value sets %zu", i);
+	CHECK_EQ_INT(dc_valuesets_loaded(dc_trust_dcc_valuesets(t2)), 2);
+	p = base(KV);
+	p.mp = "EU/1/99/9999";
+	CHECK_EQ_INT(verify_with(t2, &p, &r), DC_OK);
+	CHECK_STR(r.events[0].product, "Demo vaccine 2027");
+	dc_record_wipe(&r);
+	dc_trust_free(t2);
+}
+
 static void revocation_json(const char *type, const uint8_t h[16], char *out, size_t cap)
 {
 	char b64[64];
@@ -561,7 +716,7 @@ static void test_encoding_layers(void)
 	EXPECT(hc1_of_bytes(kidtype, sizeof kidtype, true), DC_E_COSE);
 
 	/* The report separates zlib from bare COSE */
-	dc_dcc_report rep;
+	dc_dcc_report rep = {0};
 	CHECK_EQ_INT(dc_dcc_verify_report(trust, T, good, gl, &r, &rep), DC_OK);
 	CHECK(rep.compressed == 1);
 	for (int s = 0; s < DC_DCC_STAGES; s++)
@@ -652,6 +807,113 @@ static void test_valuesets(void)
 	CHECK(!dc_hcert_date_valid("2021-6-04"));
 }
 
+/* ES256 means ECDSA with SHA-256 on any curve (RFC 9053); ES384/ES512 take
+ * any EC key too; the pair of an EC algorithm and an RSA key (or the other
+ * way round) is its own reason. */
+static void test_curves(void)
+{
+	pl p = base(KV);
+	build_opts o = {0};
+	EXPECT(make(&p384, &p, &o), DC_OK);            /* ES256, P-384 */
+	EXPECT(make(&p521, &p, &o), DC_OK);            /* ES256, P-521 */
+	o = (build_opts){.alg_override = -35};
+	EXPECT(make(&p384, &p, &o), DC_OK);
+	EXPECT(make(&es, &p, &o), DC_OK);              /* ES384, P-256 */
+	o = (build_opts){.alg_override = -36};
+	EXPECT(make(&p521, &p, &o), DC_OK);
+	EXPECT(make(&p384, &p, &o), DC_OK);
+	/* the digest is the one the header names */
+	o = (build_opts){.alg_override = -35, .sign_alg = -7};
+	EXPECT(make(&p384, &p, &o), DC_E_SIG_MISMATCH);
+	o = (build_opts){.alg_override = -7, .sign_alg = -36};
+	EXPECT(make(&p521, &p, &o), DC_E_SIG_MISMATCH);
+	o = (build_opts){.corrupt_sig = true};
+	EXPECT(make(&p521, &p, &o), DC_E_SIG_MISMATCH);
+	o = (build_opts){.short_sig = true};
+	EXPECT(make(&p384, &p, &o), DC_E_COSE_SIG_LENGTH);
+	o = (build_opts){.alg_override = -37};
+	EXPECT(make(&p384, &p, &o), DC_E_DSC_ALG_KEY);
+	o = (build_opts){.alg_override = -35};
+	EXPECT(make(&ps, &p, &o), DC_E_DSC_ALG_KEY);
+	/* every content type with the larger curves */
+	for (int k = KV; k <= KR; k++) {
+		pl q = base((enum kind)k);
+		o = (build_opts){.alg_override = -36};
+		EXPECT(make(&p521, &q, &o), DC_OK);
+		o = (build_opts){.alg_override = -35, .kid = KID_UNPROTECTED};
+		EXPECT(make(&p384, &q, &o), DC_OK);
+	}
+}
+
+static char *cat3(const signer *a, const char *mid, const signer *b)
+{
+	size_t n = a->cert_len + strlen(mid) + b->cert_len + 1;
+	char *o = malloc(n);
+	snprintf(o, n, "%.*s%s%.*s", (int)a->cert_len, (const char *)a->cert, mid,
+		 (int)b->cert_len, (const char *)b->cert);
+	return o;
+}
+
+/* One unusable certificate costs only itself: the rest of the file loads,
+ * the skip is counted by reason, and a card signed by the skipped one gets
+ * "signer certificate unusable". */
+static void test_lenient_load(void)
+{
+	static const char junk[] = "-----BEGIN CERTIFICATE-----\nMIIBAAAA\n-----END CERTIFICATE-----\n";
+	dc_trust *t = dc_trust_new();
+	dc_dsc_load_stats st = {0};
+	char *pem = cat3(&k256, junk, &es);
+	char *pem2 = cat3(&emptyeku, "", &p384);
+	CHECK_EQ_INT(dc_trust_add_dscs(t, (const uint8_t *)pem, strlen(pem), &st), DC_OK);
+	CHECK_EQ_INT(dc_trust_add_dscs(t, (const uint8_t *)pem2, strlen(pem2), &st), DC_OK);
+	CHECK_EQ_INT(dc_trust_add_dscs(t, (const uint8_t *)"junk", 4, &st), DC_OK);
+	CHECK_EQ_INT(st.added, 3);
+	CHECK_EQ_INT(st.skipped[DC_DSC_SKIP_KEY], 1);
+	CHECK_EQ_INT(st.skipped[DC_DSC_SKIP_MALFORMED], 2);
+	CHECK_EQ_INT(st.empty_eku, 1);
+	CHECK_EQ_INT(dc_dsc_load_stats_skipped(&st), 3);
+	char why[128];
+	dc_dsc_load_stats_format(&st, why, sizeof why);
+	CHECK_STR(why, "2 malformed, 1 unsupported key");
+	CHECK_EQ_INT(dc_trust_dsc_count(t), 3);
+	/* the strict call keeps refusing the whole file */
+	dc_trust *strict = dc_trust_new();
+	CHECK_EQ_INT(dc_trust_add_dsc(strict, (const uint8_t *)pem, strlen(pem)), DC_E_DSC_INVALID);
+	CHECK_EQ_INT(dc_trust_dsc_count(strict), 0);
+	dc_trust_free(strict);
+
+	dc_record r;
+	pl p = base(KV);
+	char *txt = make(&es, &p, NULL);
+	CHECK_EQ_INT(verify_at(t, txt, T, &r), DC_OK);
+	dc_record_wipe(&r);
+	free(txt);
+	txt = make(&emptyeku, &p, NULL); /* empty EKU: no restriction */
+	CHECK_EQ_INT(verify_at(t, txt, T, &r), DC_OK);
+	dc_record_wipe(&r);
+	free(txt);
+	pl pt = base(KT);
+	txt = make(&emptyeku, &pt, NULL);
+	CHECK_EQ_INT(verify_at(t, txt, T, &r), DC_OK);
+	dc_record_wipe(&r);
+	free(txt);
+	txt = make(&k256, &p, NULL);
+	CHECK_EQ_INT(verify_at(t, txt, T, &r), DC_E_DSC_UNUSABLE);
+	CHECK_EQ_INT(r.reason, DC_E_DSC_UNUSABLE);
+	CHECK_EQ_INT(r.verdict, DC_VERDICT_NOT_VERIFIED);
+	CHECK(r.name[0] == 0);
+	CHECK_STR(dc_err_code(DC_E_DSC_UNUSABLE), "dsc_unusable");
+	CHECK_STR(dc_strerror(DC_E_DSC_UNUSABLE), "Signer certificate unusable");
+	dc_record_wipe(&r);
+	/* a store without that skip: the same card is just unknown */
+	CHECK_EQ_INT(verify_at(trust, txt, T, &r), DC_E_DSC_UNKNOWN);
+	dc_record_wipe(&r);
+	free(txt);
+	free(pem);
+	free(pem2);
+	dc_trust_free(t);
+}
+
 int main(void)
 {
 	const char *kd = dc_test_path("DC_SOURCE_ROOT", "keys/demo");
@@ -671,13 +933,27 @@ int main(void)
 	LOAD(shortlived, "shortlived");
 	CHECK_EQ_INT(dc_trust_dsc_count(trust), 5);
 	CHECK(es.alg == -7 && ps.alg == -37);
+	LOAD(p384, "p384");
+	LOAD(p521, "p521");
+#define LOAD_KEY(s, name) do { \
+	snprintf(k, sizeof k, "%s/dcc-dsc-%s.key.pem", kd, name); \
+	snprintf(c, sizeof c, "%s/dcc-dsc-%s.crt.pem", kd, name); \
+	if (signer_load(&s, k, c) != 0) { fprintf(stderr, "cannot load %s\n", name); return 1; } \
+	} while (0)
+	LOAD_KEY(k256, "k256");
+	LOAD_KEY(emptyeku, "emptyeku");
+	CHECK_EQ_INT(dc_trust_add_dsc(trust, k256.cert, k256.cert_len), DC_E_DSC_INVALID);
+	CHECK_EQ_INT(dc_trust_dsc_count(trust), 7);
 
 	test_valid(&es, "ES256");
 	test_valid(&ps, "PS256");
 	test_headers();
+	test_curves();
+	test_lenient_load();
 	test_trust_and_keys();
 	test_times();
 	test_claims_and_schema();
+	test_content_rules();
 	test_revocation(&es);
 	test_revocation(&ps);
 	test_encoding_layers();
@@ -692,6 +968,10 @@ int main(void)
 	signer_free(&testonly);
 	signer_free(&altoid);
 	signer_free(&shortlived);
+	signer_free(&p384);
+	signer_free(&p521);
+	signer_free(&k256);
+	signer_free(&emptyeku);
 	dc_trust_free(trust);
 	return dc_test_done();
 }

@@ -14,7 +14,7 @@ static void check_dcc(const cbor_item_t *dcc)
 	dc_event_kind kind;
 	dc_record_init(&r);
 	(void)dc_hcert_kind(dcc, &kind);
-	dc_err e = dc_hcert_parse_dcc(dcc, &r, &info);
+	dc_err e = dc_hcert_parse_dcc(dcc, NULL, &r, &info);
 	if (e == DC_OK) {
 		if (r.n_events != 1 || !memchr(r.name_std, 0, sizeof r.name_std) ||
 		    !dc_hcert_dob_valid(r.birth_date))

@@ -2,9 +2,10 @@
  * doorcheck-mint dcc: demo EU DCC (HC1:) certificates signed by the demo
  * signer certificates in keys/demo/ (ES256 or PS256), as .txt + .png.
  *
- * The CBOR is written by hand (a few dozen definite-length items), so the
- * bytes are exactly what the hcert spec shows and the tests can vary the
- * header layout (where the kid is) that a library would normalise away.
+ * The CBOR is written item by item with libcbor's streaming encoder
+ * (cbor_encode_*: heads only, no tree), so the bytes are exactly what the
+ * hcert spec shows and the tests can vary the header layout (where the kid
+ * is) that building a libcbor tree would not let them choose.
  * DEMO ONLY: the names, dates and identifiers are fictitious.
  */
 #include "mint.h"
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <cbor.h>
 #include <mbedtls/hmac_drbg.h>
 #include <mbedtls/md.h>
 #include <mbedtls/platform_util.h>
@@ -27,7 +29,7 @@
 
 #define CBOR_MAX 8192
 
-/* --- a tiny CBOR writer ----------------------------------------------------- */
+/* --- a CBOR writer over libcbor's encoder ---------------------------------- */
 
 typedef struct {
 	uint8_t b[CBOR_MAX];
@@ -46,34 +48,31 @@ static void cw_bytes(cw *w, const void *p, size_t n)
 	w->n += n;
 }
 
+/* Heads come from libcbor's encoder (the shortest form, which COSE and
+ * the hcert examples use); the writer only keeps the order and checks room. */
+static void cw_put(cw *w, size_t n)
+{
+	if (n == 0)
+		w->overflow = true;
+	w->n += n;
+}
+
 static void cw_head(cw *w, unsigned major, uint64_t v)
 {
-	uint8_t h[9];
-	size_t l;
-	if (v < 24) {
-		h[0] = (uint8_t)(major << 5 | v);
-		l = 1;
-	} else if (v <= 0xff) {
-		h[0] = (uint8_t)(major << 5 | 24);
-		h[1] = (uint8_t)v;
-		l = 2;
-	} else if (v <= 0xffff) {
-		h[0] = (uint8_t)(major << 5 | 25);
-		h[1] = (uint8_t)(v >> 8);
-		h[2] = (uint8_t)v;
-		l = 3;
-	} else if (v <= 0xffffffffu) {
-		h[0] = (uint8_t)(major << 5 | 26);
-		for (int i = 0; i < 4; i++)
-			h[1 + i] = (uint8_t)(v >> (24 - 8 * i));
-		l = 5;
-	} else {
-		h[0] = (uint8_t)(major << 5 | 27);
-		for (int i = 0; i < 8; i++)
-			h[1 + i] = (uint8_t)(v >> (56 - 8 * i));
-		l = 9;
+	unsigned char *o = w->b + w->n;
+	size_t cap = sizeof w->b - w->n;
+	if (w->overflow)
+		return;
+	switch (major) {
+	case 0: cw_put(w, cbor_encode_uint(v, o, cap)); break;
+	case 1: cw_put(w, cbor_encode_negint(v, o, cap)); break;
+	case 2: cw_put(w, cbor_encode_bytestring_start((size_t)v, o, cap)); break;
+	case 3: cw_put(w, cbor_encode_string_start((size_t)v, o, cap)); break;
+	case 4: cw_put(w, cbor_encode_array_start((size_t)v, o, cap)); break;
+	case 5: cw_put(w, cbor_encode_map_start((size_t)v, o, cap)); break;
+	case 6: cw_put(w, cbor_encode_tag(v, o, cap)); break;
+	default: w->overflow = true;
 	}
-	cw_bytes(w, h, l);
 }
 
 static void cw_int(cw *w, int64_t v)
