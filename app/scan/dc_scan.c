@@ -46,6 +46,9 @@ enum {
 	V_R_ZX_INV,  /* zxing on the inverted region */
 	V_R_ZB_UP,   /* ZBar on the region upscaled 2x */
 	V_R_ZX_NORM_UP, /* zxing on the stretched region upscaled 2x */
+	V_R_ZB_INV,  /* ZBar on the inverted region */
+	V_R_ZX_SHARP, /* zxing on the sharpened region (defocus, motion) */
+	V_R_ZB_SHARP, /* ZBar on the sharpened region */
 	V_COUNT
 };
 
@@ -55,6 +58,7 @@ enum {
 static const int blind_zx[] = { V_ZX_INV, V_ZB_HALF, V_ZX_NORM, V_ZX_GLOBAL,
 				V_ZB_FULL, V_ZX_HARD };
 static const int region_zx[] = { V_R_ZX_UP, V_R_ZB, V_R_ZX_NORM, V_R_ZX_INV,
+				 V_R_ZB_INV, V_R_ZX_SHARP, V_R_ZB_SHARP,
 				 V_R_ZX_NORM_UP, V_R_ZB_UP };
 static const int blind_zb[] = { V_ZB_FULL };
 static const int region_zb[] = { V_R_ZB_UP };
@@ -64,7 +68,8 @@ static const double cost_guess[V_COUNT] = {
 	[V_ZX_FAST] = 5, [V_ZB_FULL] = 65, [V_ZX_INV] = 6, [V_ZB_HALF] = 65,
 	[V_ZX_GLOBAL] = 5, [V_ZX_HARD] = 12, [V_ZX_NORM] = 7, [V_R_ZB] = 65,
 	[V_R_ZX_UP] = 12, [V_R_ZX_NORM] = 7, [V_R_ZX_INV] = 6,
-	[V_R_ZB_UP] = 65, [V_R_ZX_NORM_UP] = 12,
+	[V_R_ZB_UP] = 65, [V_R_ZX_NORM_UP] = 12, [V_R_ZB_INV] = 65,
+	[V_R_ZX_SHARP] = 12, [V_R_ZB_SHARP] = 65,
 };
 
 /* A region is tried for this many frames after a symbol was seen there. */
@@ -85,7 +90,7 @@ struct dc_scanner {
 	size_t cap;            /* bytes in each of the buffers below */
 	uint8_t *pack;         /* strided frames for ZBar, crops */
 	uint8_t *work;         /* inverted / normalised / downscaled */
-	uint8_t *up;           /* upscaled */
+	uint8_t *up;           /* upscaled (2 * cap bytes) */
 	size_t dirty[3];       /* bytes of each written since the last wipe */
 	dc_scan_config cfg;
 	int n;
@@ -196,7 +201,7 @@ dc_scanner *dc_scanner_new(int max_width, int max_height)
 	s->cap = (size_t)max_width * (size_t)max_height;
 	s->pack = malloc(s->cap);
 	s->work = malloc(s->cap);
-	s->up = malloc(s->cap);
+	s->up = malloc(2 * s->cap); /* a region of up to half the frame, 2x */
 	s->gw = (max_width + CELL - 1) / CELL;
 	s->gh = (max_height + CELL - 1) / CELL;
 	s->cell = malloc((size_t)s->gw * s->gh);
@@ -464,6 +469,30 @@ static void down2(uint8_t *dst, const uint8_t *y, int w, int h, int stride)
 	}
 }
 
+/* Unsharp mask, pixel + 2 x (pixel - mean of its 3x3), edge pixels copied:
+ * a blur of about a module's width leaves modules a faint ripple; this
+ * triples it (amount 2 read the most of 1, 2, 3 on the corpus). */
+static void sharpen(uint8_t *dst, const uint8_t *y, int w, int h, int stride)
+{
+	for (int r = 0; r < h; r++) {
+		const uint8_t *c = y + (size_t)r * stride;
+		uint8_t *d = dst + (size_t)r * w;
+		if (r == 0 || r == h - 1) {
+			memcpy(d, c, (size_t)w);
+			continue;
+		}
+		const uint8_t *a = c - stride, *b = c + stride;
+		d[0] = c[0];
+		d[w - 1] = c[w - 1];
+		for (int x = 1; x < w - 1; x++) {
+			int m = a[x - 1] + a[x] + a[x + 1] + c[x - 1] + c[x] +
+				c[x + 1] + b[x - 1] + b[x] + b[x + 1];
+			int v = c[x] + 2 * (9 * c[x] - m) / 9;
+			d[x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+		}
+	}
+}
+
 /* Bilinear 2x (src packed, w x h -> 2w x 2h). */
 static void up2(uint8_t *dst, const uint8_t *src, int w, int h)
 {
@@ -499,10 +528,10 @@ static void up2(uint8_t *dst, const uint8_t *src, int w, int h)
  * one? A QR code is a patch of dense, high-contrast transitions. Every 4th
  * row is cut into CELL-pixel runs; a run with a grey range of at least 16
  * and twice the median run's (the frame's noise and texture) that crosses its mid grey (with a hysteresis of a quarter of its range)
- * at least twice counts for its cell; a cell with 3 such runs of its 4 is
+ * at least twice counts for its cell; a cell with 2 such runs of its 4 is
  * "busy". The largest 8-connected patch of busy cells that is at least
- * 3 x 3 cells and not most of the frame becomes the region, a cell wider on
- * each side. Costs about one read of a quarter of the frame. */
+ * 3 x 3 cells and not most of the frame becomes the region, two cells
+ * wider on each side (a blurred code's edge cells are not busy). Costs about one read of a quarter of the frame. */
 static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 		       int stride, region *out)
 {
@@ -560,7 +589,7 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 		}
 	}
 	for (int i = 0; i < gw * gh; i++)
-		s->cell[i] = s->cell[i] >= 3;
+		s->cell[i] = s->cell[i] >= 2;
 
 	int best = 0, bx0 = 0, by0 = 0, bx1 = 0, by1 = 0;
 	for (int i = 0; i < gw * gh; i++) {
@@ -595,10 +624,10 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 	}
 	if (best < 9 || best * 10 > gw * gh * 7)
 		return 0;
-	out->x0 = (bx0 - 1) * CELL < 0 ? 0 : (bx0 - 1) * CELL;
-	out->y0 = (by0 - 1) * CELL < 0 ? 0 : (by0 - 1) * CELL;
-	out->x1 = (bx1 + 2) * CELL > w ? w : (bx1 + 2) * CELL;
-	out->y1 = (by1 + 2) * CELL > h ? h : (by1 + 2) * CELL;
+	out->x0 = (bx0 - 2) * CELL < 0 ? 0 : (bx0 - 2) * CELL;
+	out->y0 = (by0 - 2) * CELL < 0 ? 0 : (by0 - 2) * CELL;
+	out->x1 = (bx1 + 3) * CELL > w ? w : (bx1 + 3) * CELL;
+	out->y1 = (by1 + 3) * CELL > h ? h : (by1 + 3) * CELL;
 	out->ttl = 1;
 	return 1;
 }
@@ -608,7 +637,8 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 static int needs(int v)
 {
 	return v == V_ZB_FULL || v == V_ZB_HALF || v == V_R_ZB ||
-			       v == V_R_ZB_UP
+			       v == V_R_ZB_UP || v == V_R_ZB_INV ||
+			       v == V_R_ZB_SHARP
 		       ? DC_SCAN_ZBAR
 		       : DC_SCAN_ZXING;
 }
@@ -636,11 +666,14 @@ static double work_px(const dc_scanner *s, int v, int w, int h)
 	case V_R_ZB:
 	case V_R_ZX_NORM:
 	case V_R_ZX_INV:
+	case V_R_ZB_INV:
+	case V_R_ZX_SHARP:
+	case V_R_ZB_SHARP:
 		return rp;
 	case V_R_ZX_UP:
 	case V_R_ZB_UP:
 	case V_R_ZX_NORM_UP:
-		return 4 * rp <= (double)s->cap ? 4 * rp : 0;
+		return 4 * rp <= 2.0 * (double)s->cap ? 4 * rp : 0;
 	default:
 		return (double)w * h;
 	}
@@ -724,11 +757,26 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		       r->y0, 1, 2, w, h);
 		break;
 	case V_R_ZX_INV:
+	case V_R_ZB_INV:
 		invert(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
 		       stride);
 		mark(s, s->work, (size_t)rw * rh);
-		run_zx(s, s->work, rw, rh, rw, DC_ZX_LOCAL, 1, r->x0, r->y0, 1,
-		       1, w, h);
+		if (v == V_R_ZB_INV)
+			run_zb(s, s->work, rw, rh, 1);
+		else
+			run_zx(s, s->work, rw, rh, rw, DC_ZX_LOCAL, 1, r->x0,
+			       r->y0, 1, 1, w, h);
+		break;
+	case V_R_ZX_SHARP:
+	case V_R_ZB_SHARP:
+		sharpen(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
+			stride);
+		mark(s, s->work, (size_t)rw * rh);
+		if (v == V_R_ZB_SHARP)
+			run_zb(s, s->work, rw, rh, 1);
+		else
+			run_zx(s, s->work, rw, rh, rw, DC_ZX_LOCAL, 1, r->x0,
+			       r->y0, 1, 1, w, h);
 		break;
 	default:
 		break;
