@@ -559,7 +559,7 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 		if (acc * 2 >= runs)
 			break;
 	}
-	int min_range = 2 * floor_range;
+	int min_range = floor_range + floor_range / 2;
 	if (min_range < 16)
 		min_range = 16;
 	for (int r = 2; r < h; r += 4) {
