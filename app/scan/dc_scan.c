@@ -19,6 +19,7 @@
  */
 #include "dc_scan.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,6 +50,9 @@ enum {
 	V_R_ZB_INV,  /* ZBar on the inverted region */
 	V_R_ZX_SHARP, /* zxing on the sharpened region (defocus, motion) */
 	V_R_ZB_SHARP, /* ZBar on the sharpened region */
+	V_R_ZX_WARP, /* zxing on the region's outline warped to a square */
+	V_R_ZB_WARP, /* ZBar on the same */
+	V_R_ZX_WARP_INV, /* zxing on the warped outline, inverted */
 	V_COUNT
 };
 
@@ -57,8 +61,9 @@ enum {
  * region. Figures: docs/scanner.md. */
 static const int blind_zx[] = { V_ZX_INV, V_ZB_HALF, V_ZX_NORM, V_ZX_GLOBAL,
 				V_ZB_FULL, V_ZX_HARD };
-static const int region_zx[] = { V_R_ZX_UP, V_R_ZB, V_R_ZX_NORM, V_R_ZX_INV,
-				 V_R_ZB_INV, V_R_ZX_SHARP, V_R_ZB_SHARP,
+static const int region_zx[] = { V_R_ZX_UP, V_R_ZX_WARP, V_R_ZB, V_R_ZX_NORM,
+				 V_R_ZX_INV, V_R_ZB_INV, V_R_ZX_SHARP,
+				 V_R_ZB_SHARP, V_R_ZB_WARP, V_R_ZX_WARP_INV,
 				 V_R_ZX_NORM_UP, V_R_ZB_UP };
 static const int blind_zb[] = { V_ZB_FULL };
 static const int region_zb[] = { V_R_ZB_UP };
@@ -69,7 +74,8 @@ static const double cost_guess[V_COUNT] = {
 	[V_ZX_GLOBAL] = 5, [V_ZX_HARD] = 12, [V_ZX_NORM] = 7, [V_R_ZB] = 65,
 	[V_R_ZX_UP] = 12, [V_R_ZX_NORM] = 7, [V_R_ZX_INV] = 6,
 	[V_R_ZB_UP] = 65, [V_R_ZX_NORM_UP] = 12, [V_R_ZB_INV] = 65,
-	[V_R_ZX_SHARP] = 12, [V_R_ZB_SHARP] = 65,
+	[V_R_ZX_SHARP] = 12, [V_R_ZB_SHARP] = 65, [V_R_ZX_WARP] = 15,
+	[V_R_ZB_WARP] = 70, [V_R_ZX_WARP_INV] = 16,
 };
 
 /* A region is tried for this many frames after a symbol was seen there. */
@@ -81,6 +87,10 @@ static const double cost_guess[V_COUNT] = {
 typedef struct {
 	int x0, y0, x1, y1; /* [x0, x1) x [y0, y1) in frame pixels */
 	int ttl;            /* frames left; 0: none */
+	/* The code's outline when known (a located symbol's corners, or the
+	 * finder's patch), clockwise from top-left, quiet zone included. */
+	int has_quad;
+	double qx[4], qy[4];
 } region;
 
 struct dc_scanner {
@@ -304,6 +314,55 @@ static void add_text(dc_scanner *s, const void *d, size_t n)
 
 /* --- where a symbol was seen --------------------------------------------- */
 
+/* Keeps q as r's outline, grown away from its centre by `grow` of its size
+ * plus `add` pixels, if it is a convex quadrilateral with sides of at least
+ * 24 px inside the frame (after clipping). Otherwise r has no outline. */
+static void set_quad(region *r, const double *qx, const double *qy,
+		     double grow, double add, int w, int h)
+{
+	double cx = 0, cy = 0;
+	r->has_quad = 0;
+	for (int i = 0; i < 4; i++)
+		cx += qx[i] / 4, cy += qy[i] / 4;
+	double sign = 0;
+	for (int i = 0; i < 4; i++) {
+		int j = (i + 1) & 3, k = (i + 2) & 3;
+		double ex = qx[j] - qx[i], ey = qy[j] - qy[i];
+		if (ex * ex + ey * ey < 24.0 * 24.0)
+			return;
+		double cr = ex * (qy[k] - qy[j]) - ey * (qx[k] - qx[j]);
+		if (cr == 0 || (sign != 0 && (cr > 0) != (sign > 0)))
+			return;
+		sign = cr;
+	}
+	for (int i = 0; i < 4; i++) {
+		double dx = qx[i] - cx, dy = qy[i] - cy;
+		double d = dx * dx + dy * dy > 1 ? 1.0 / sqrt(dx * dx + dy * dy)
+						 : 0;
+		double x = qx[i] + dx * grow + dx * d * add;
+		double y = qy[i] + dy * grow + dy * d * add;
+		r->qx[i] = x < 0 ? 0 : x > w - 1 ? w - 1 : x;
+		r->qy[i] = y < 0 ? 0 : y > h - 1 ? h - 1 : y;
+	}
+	/* Clockwise on screen (y down) from the corner nearest the top-left. */
+	if (sign < 0) {
+		double t = r->qx[1];
+		r->qx[1] = r->qx[3], r->qx[3] = t;
+		t = r->qy[1];
+		r->qy[1] = r->qy[3], r->qy[3] = t;
+	}
+	int first = 0;
+	for (int i = 1; i < 4; i++)
+		if (r->qx[i] + r->qy[i] < r->qx[first] + r->qy[first])
+			first = i;
+	double tx[4], ty[4];
+	for (int i = 0; i < 4; i++)
+		tx[i] = r->qx[(first + i) & 3], ty[i] = r->qy[(first + i) & 3];
+	for (int i = 0; i < 4; i++)
+		r->qx[i] = tx[i], r->qy[i] = ty[i];
+	r->has_quad = 1;
+}
+
 /* Grows r to hold the quadrilateral (in frame pixels) with a margin of a
  * fifth of its size, clipped to the frame. Corners are untrusted (they come
  * out of a decoder's guess): anything outside the frame is clipped. */
@@ -331,6 +390,14 @@ static void note_region(dc_scanner *s, const int *x, const int *y, int w,
 		y0 = y0 < r->y0 ? y0 : r->y0;
 		x1 = x1 > r->x1 ? x1 : r->x1;
 		y1 = y1 > r->y1 ? y1 : r->y1;
+		r->has_quad = 0; /* two symbols: no one outline */
+	} else {
+		double qx[4], qy[4];
+		for (int i = 0; i < 4; i++)
+			qx[i] = x[i], qy[i] = y[i];
+		/* The symbol's corners; its quiet zone is 4 of its 21..177
+		 * modules further out: grow it by a tenth. */
+		set_quad(r, qx, qy, 0.1, 0, w, h);
 	}
 	r->x0 = (int)x0, r->x1 = (int)x1, r->y0 = (int)y0, r->y1 = (int)y1;
 	r->ttl = REGION_TTL;
@@ -341,7 +408,7 @@ static void note_region(dc_scanner *s, const int *x, const int *y, int w,
 typedef struct {
 	dc_scanner *s;
 	int ox, oy;      /* view origin in the frame */
-	int num, den;    /* frame px = view px * num / den */
+	int num, den;    /* frame px = view px * num / den; num 0: warped */
 	int w, h;        /* frame size */
 } zx_ctx;
 
@@ -349,9 +416,15 @@ static int zx_hit(void *ctx, const dc_zx_hit *hit)
 {
 	zx_ctx *c = ctx;
 	int x[4], y[4];
+	const region *r = &c->s->roi;
 	for (int i = 0; i < 4; i++) {
-		x[i] = c->ox + (int)((long)hit->x[i] * c->num / c->den);
-		y[i] = c->oy + (int)((long)hit->y[i] * c->num / c->den);
+		if (c->num == 0) { /* a warped view: the outline it came from */
+			x[i] = (int)r->qx[i];
+			y[i] = (int)r->qy[i];
+		} else {
+			x[i] = c->ox + (int)((long)hit->x[i] * c->num / c->den);
+			y[i] = c->oy + (int)((long)hit->y[i] * c->num / c->den);
+		}
 	}
 	note_region(c->s, x, y, c->w, c->h);
 	if (hit->ok)
@@ -524,6 +597,23 @@ static void up2(uint8_t *dst, const uint8_t *src, int w, int h)
 
 /* --- the finder ------------------------------------------------------------ */
 
+/* The finder's corner cells: the largest of these wins. 0..3: top-left,
+ * top-right, bottom-right, bottom-left of an upright patch; 4..7: top,
+ * right, bottom, left of one turned by about 45 degrees. */
+static int ext_key(int k, int x, int y)
+{
+	switch (k) {
+	case 0: return -(x + y);
+	case 1: return x - y;
+	case 2: return x + y;
+	case 3: return y - x;
+	case 4: return -y;
+	case 5: return x;
+	case 6: return y;
+	default: return -x;
+	}
+}
+
 /* Where is something that looks like a QR code, when no decoder located
  * one? A QR code is a patch of dense, high-contrast transitions. Every 4th
  * row is cut into CELL-pixel runs; a run with a grey range of at least 16
@@ -592,10 +682,14 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 		s->cell[i] = s->cell[i] >= 2;
 
 	int best = 0, bx0 = 0, by0 = 0, bx1 = 0, by1 = 0;
+	/* Extreme cells of the best patch: by x+y, x-y (a square seen
+	 * upright) and by x, y (one turned by about 45 degrees). */
+	int bext[8] = { 0 };
 	for (int i = 0; i < gw * gh; i++) {
 		if (s->cell[i] != 1)
 			continue;
 		int sp = 0, n = 0, x0 = gw, y0 = gh, x1 = 0, y1 = 0;
+		int ext[8] = { i, i, i, i, i, i, i, i };
 		s->stack[sp++] = i;
 		s->cell[i] = 2;
 		while (sp) {
@@ -605,6 +699,10 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 			x1 = cx > x1 ? cx : x1;
 			y0 = cy < y0 ? cy : y0;
 			y1 = cy > y1 ? cy : y1;
+			for (int k = 0; k < 8; k++)
+				if (ext_key(k, cx, cy) >
+				    ext_key(k, ext[k] % gw, ext[k] / gw))
+					ext[k] = c;
 			for (int dy = -1; dy <= 1; dy++)
 				for (int dx = -1; dx <= 1; dx++) {
 					int nx = cx + dx, ny = cy + dy;
@@ -620,6 +718,7 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 		if (n > best && x1 - x0 >= 2 && y1 - y0 >= 2) {
 			best = n;
 			bx0 = x0, by0 = y0, bx1 = x1, by1 = y1;
+			memcpy(bext, ext, sizeof ext);
 		}
 	}
 	if (best < 9 || best * 10 > gw * gh * 7)
@@ -628,8 +727,93 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 	out->y0 = (by0 - 2) * CELL < 0 ? 0 : (by0 - 2) * CELL;
 	out->x1 = (bx1 + 3) * CELL > w ? w : (bx1 + 3) * CELL;
 	out->y1 = (by1 + 3) * CELL > h ? h : (by1 + 3) * CELL;
+	/* The patch's outline: whichever corner set spans more. */
+	double qx[2][4], qy[2][4], area[2];
+	for (int q = 0; q < 2; q++) {
+		area[q] = 0;
+		for (int i = 0; i < 4; i++) {
+			int c = bext[4 * q + i];
+			qx[q][i] = (c % gw) * CELL + CELL / 2.0;
+			qy[q][i] = (c / gw) * CELL + CELL / 2.0;
+		}
+		for (int i = 0; i < 4; i++) {
+			int j = (i + 1) & 3;
+			area[q] += qx[q][i] * qy[q][j] - qx[q][j] * qy[q][i];
+		}
+		area[q] = fabs(area[q]) / 2;
+	}
+	int q = area[1] > area[0];
+	set_quad(out, qx[q], qy[q], 0, 1.5 * CELL, w, h);
 	out->ttl = 1;
 	return 1;
+}
+
+/* The square the region's outline is warped to: its longest side, so no
+ * module shrinks; 0 without an outline. At most what `up` holds. */
+static int warp_side(const dc_scanner *s)
+{
+	const region *r = &s->roi;
+	if (!r->has_quad)
+		return 0;
+	double m = 0;
+	for (int i = 0; i < 4; i++) {
+		int j = (i + 1) & 3;
+		double dx = r->qx[j] - r->qx[i], dy = r->qy[j] - r->qy[i];
+		double d = sqrt(dx * dx + dy * dy);
+		m = d > m ? d : m;
+	}
+	double cap = sqrt(2.0 * (double)s->cap);
+	if (m > cap)
+		m = cap;
+	return m < 32 ? 0 : (int)m;
+}
+
+/* Undoes the outline's perspective (Heckbert's square-to-quad mapping),
+ * bilinear, into side x side. A phone tilted by 30 degrees and more shows
+ * modules of quite different sizes at its near and far edges, and both
+ * decoders' finder patterns must agree on one module size: here they do. */
+static void warp(uint8_t *dst, int side, const uint8_t *y, int w, int h,
+		 int stride, const region *r)
+{
+	const double *x = r->qx, *yy = r->qy;
+	double dx1 = x[1] - x[2], dx2 = x[3] - x[2], dx3 = x[0] - x[1] + x[2] - x[3];
+	double dy1 = yy[1] - yy[2], dy2 = yy[3] - yy[2],
+	       dy3 = yy[0] - yy[1] + yy[2] - yy[3];
+	double g = 0, hh = 0, den = dx1 * dy2 - dx2 * dy1;
+	if (fabs(den) > 1e-9 && (fabs(dx3) > 1e-9 || fabs(dy3) > 1e-9)) {
+		g = (dx3 * dy2 - dx2 * dy3) / den;
+		hh = (dx1 * dy3 - dx3 * dy1) / den;
+	}
+	double a = x[1] - x[0] + g * x[1], b = x[3] - x[0] + hh * x[3], c = x[0];
+	double d = yy[1] - yy[0] + g * yy[1], e = yy[3] - yy[0] + hh * yy[3],
+	       f = yy[0];
+	for (int row = 0; row < side; row++) {
+		double v = (row + 0.5) / side;
+		uint8_t *o = dst + (size_t)row * side;
+		for (int col = 0; col < side; col++) {
+			double u = (col + 0.5) / side;
+			double q = g * u + hh * v + 1;
+			double sx = (a * u + b * v + c) / q - 0.5;
+			double sy = (d * u + e * v + f) / q - 0.5;
+			if (!(sx >= 0))
+				sx = 0;
+			if (!(sy >= 0))
+				sy = 0;
+			if (sx > w - 1.001)
+				sx = w - 1.001;
+			if (sy > h - 1.001)
+				sy = h - 1.001;
+			int ix = (int)sx, iy = (int)sy;
+			double fx = sx - ix, fy = sy - iy;
+			const uint8_t *p = y + (size_t)iy * stride + ix;
+			const uint8_t *p2 = iy + 1 < h ? p + stride : p;
+			const uint8_t *q1 = ix + 1 < w ? p + 1 : p;
+			const uint8_t *q2 = ix + 1 < w ? p2 + 1 : p2;
+			double val = (1 - fy) * ((1 - fx) * p[0] + fx * q1[0]) +
+				     fy * ((1 - fx) * p2[0] + fx * q2[0]);
+			o[col] = (uint8_t)(val + 0.5);
+		}
+	}
 }
 
 /* --- one attempt ----------------------------------------------------------- */
@@ -638,7 +822,7 @@ static int needs(int v)
 {
 	return v == V_ZB_FULL || v == V_ZB_HALF || v == V_R_ZB ||
 			       v == V_R_ZB_UP || v == V_R_ZB_INV ||
-			       v == V_R_ZB_SHARP
+			       v == V_R_ZB_SHARP || v == V_R_ZB_WARP
 		       ? DC_SCAN_ZBAR
 		       : DC_SCAN_ZXING;
 }
@@ -674,6 +858,12 @@ static double work_px(const dc_scanner *s, int v, int w, int h)
 	case V_R_ZB_UP:
 	case V_R_ZX_NORM_UP:
 		return 4 * rp <= 2.0 * (double)s->cap ? 4 * rp : 0;
+	case V_R_ZX_WARP:
+	case V_R_ZB_WARP:
+	case V_R_ZX_WARP_INV: {
+		int side = warp_side(s);
+		return r->ttl && side ? (double)side * side : 0;
+	}
 	default:
 		return (double)w * h;
 	}
@@ -767,6 +957,24 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 			run_zx(s, s->work, rw, rh, rw, DC_ZX_LOCAL, 1, r->x0,
 			       r->y0, 1, 1, w, h);
 		break;
+	case V_R_ZX_WARP:
+	case V_R_ZB_WARP:
+	case V_R_ZX_WARP_INV: {
+		int side = warp_side(s);
+		warp(s->up, side, y, w, h, stride, r);
+		mark(s, s->up, (size_t)side * side);
+		if (v == V_R_ZX_WARP_INV)
+			invert(s->up, s->up, side, side, side);
+		if (v == V_R_ZB_WARP) {
+			run_zb(s, s->up, side, side, 1);
+		} else {
+			/* Positions in the warped square do not map back
+			 * linearly: a hit keeps the outline as the region. */
+			run_zx(s, s->up, side, side, side, DC_ZX_LOCAL, 1, 0, 0,
+			       0, 1, w, h);
+		}
+		break;
+	}
 	case V_R_ZX_SHARP:
 	case V_R_ZB_SHARP:
 		sharpen(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
