@@ -65,8 +65,8 @@ static const int region_zx[] = { V_R_ZX_UP, V_R_ZX_WARP, V_R_ZB, V_R_ZX_NORM,
 				 V_R_ZX_INV, V_R_ZB_INV, V_R_ZX_SHARP,
 				 V_R_ZB_SHARP, V_R_ZB_WARP, V_R_ZX_WARP_INV,
 				 V_R_ZX_NORM_UP, V_R_ZB_UP };
-static const int blind_zb[] = { V_ZB_FULL };
-static const int region_zb[] = { V_R_ZB_UP };
+#define N_BLIND ((int)(sizeof blind_zx / sizeof blind_zx[0]))
+#define N_REGION ((int)(sizeof region_zx / sizeof region_zx[0]))
 
 /* First guesses of ns per pixel on a 2-core x86 (refined as they run). */
 static const double cost_guess[V_COUNT] = {
@@ -828,8 +828,8 @@ static int needs(int v)
 }
 
 /* ZBar's whole-frame pass: as configured when it is the only attempt of
- * a frame, at least 2 when scheduled (a blind attempt under a budget; the
- * region passes read small modules at density 1). */
+ * a frame (single, or ZBar alone), at least 2 when scheduled with zxing (a
+ * blind attempt under a budget; region passes read small modules at 1). */
 static int zb_full_density(const dc_scanner *s)
 {
 	if (s->cfg.single || !(s->cfg.decoders & DC_SCAN_ZXING))
@@ -1066,11 +1066,18 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 		return s->n;
 	}
 
+	/* ZBar alone: as before the scheduler, one whole-frame pass (with
+	 * its inverted retry) per frame. Without positions of undecoded
+	 * symbols there is no region to work on, and ZBar's passes on parts
+	 * or copies of the frame read less than the whole frame at density 1. */
+	if (!(dec & DC_SCAN_ZXING)) {
+		try_attempt(s, V_ZB_FULL, y, width, height, stride, 1);
+		s->frame++;
+		return s->n;
+	}
+
 	/* The cheap attempt on every frame. */
-	if (dec & DC_SCAN_ZXING)
-		try_attempt(s, V_ZX_FAST, y, width, height, stride, 1);
-	else
-		try_attempt(s, V_ZB_HALF, y, width, height, stride, 1);
+	try_attempt(s, V_ZX_FAST, y, width, height, stride, 1);
 
 	if (s->n == 0) {
 		/* A symbol located now beats one seen earlier. */
@@ -1079,35 +1086,19 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 		if (!region_ok(&s->roi, width, height))
 			memset(&s->roi, 0, sizeof s->roi);
 		if (s->roi.ttl) {
-			if (dec & DC_SCAN_ZXING)
-				run_list(s, region_zx,
-					 (int)(sizeof region_zx / sizeof region_zx[0]),
-					 &s->region_next, y, width, height, stride);
-			else
-				run_list(s, region_zb, 1, &s->region_next, y,
-					 width, height, stride);
+			run_list(s, region_zx, N_REGION, &s->region_next, y,
+				 width, height, stride);
 			s->roi.ttl--;
 		} else if (s->frame % BLIND_PERIOD == BLIND_PERIOD - 1) {
 			/* Something code-like where no decoder located one:
 			 * its region first, then the whole-frame variants. */
 			if (find_region(s, y, width, height, stride, &s->roi)) {
-				if (dec & DC_SCAN_ZXING)
-					run_list(s, region_zx,
-						 (int)(sizeof region_zx /
-						       sizeof region_zx[0]),
-						 &s->region_next, y, width, height,
-						 stride);
-				else
-					run_list(s, region_zb, 1, &s->region_next,
-						 y, width, height, stride);
+				run_list(s, region_zx, N_REGION, &s->region_next,
+					 y, width, height, stride);
 				s->roi.ttl = 0;
 			}
-			if (s->n == 0 && (dec & DC_SCAN_ZXING))
-				run_list(s, blind_zx,
-					 (int)(sizeof blind_zx / sizeof blind_zx[0]),
-					 &s->blind_next, y, width, height, stride);
-			else if (s->n == 0)
-				run_list(s, blind_zb, 1, &s->blind_next, y,
+			if (s->n == 0)
+				run_list(s, blind_zx, N_BLIND, &s->blind_next, y,
 					 width, height, stride);
 		}
 	}

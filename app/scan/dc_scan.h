@@ -4,7 +4,7 @@
  * consecutive frames of a camera stream (docs/scanner.md):
  *
  *  - every frame: one cheap attempt on the whole frame (zxing's fast
- *    settings; ZBar on the whole frame when zxing is not built in);
+ *    settings);
  *  - when that located a symbol but could not decode it, or a code was read
  *    there a moment ago: costlier attempts on that region (ZBar, an
  *    upscaled copy for small modules, a contrast-normalised copy for glare
@@ -13,7 +13,9 @@
  *    the whole frame (inverted, ZBar, other binarisers), within the budget.
  *
  * So a code held in view for a few frames meets every attempt, while an
- * empty frame costs one cheap attempt on most frames. The only state
+ * empty frame costs one cheap attempt on most frames. Without zxing (or
+ * with decoders = DC_SCAN_ZBAR) each frame gets one whole-frame ZBar pass
+ * with its inverted retry, as before the scheduler. The only state
  * carried from frame to frame is where a symbol was seen and which variant
  * comes next; texts never are. Data flows one way: frame -> texts.
  *
