@@ -1017,11 +1017,15 @@ static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 }
 
 /* Runs attempts from list[] starting at *next, as many as fit the budget,
- * stopping at the first that yields texts. One that would overrun what is
- * left goes first next time; one that could never fit is passed over. */
+ * stopping at the first that yields texts. The first of a frame runs if it
+ * fits the whole budget (so the frame may overrun by its cheap attempt: an
+ * attempt that fits the budget but never what is left after the cheap one
+ * would otherwise hold up the list for good); later ones must fit what is
+ * left, or go first next time. One that could never fit is passed over. */
 static void run_list(dc_scanner *s, const int *list, int n, int *next,
 		     const uint8_t *y, int w, int h, int stride)
 {
+	int first = 1;
 	for (int k = 0; k < n && s->n == 0; k++) {
 		int v = list[*next % n];
 		double px = work_px(s, v, w, h);
@@ -1030,8 +1034,9 @@ static void run_list(dc_scanner *s, const int *list, int n, int *next,
 			*next = (*next + 1) % n;
 			continue;
 		}
-		if (!try_attempt(s, v, y, w, h, stride, 0))
+		if (!try_attempt(s, v, y, w, h, stride, first))
 			break;
+		first = 0;
 		*next = (*next + 1) % n;
 	}
 }
