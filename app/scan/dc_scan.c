@@ -61,10 +61,10 @@ enum {
  * region. Figures: docs/scanner.md. */
 static const int blind_zx[] = { V_ZX_INV, V_ZB_HALF, V_ZX_NORM, V_ZX_GLOBAL,
 				V_ZB_FULL, V_ZX_HARD };
-static const int region_zx[] = { V_R_ZX_UP, V_R_ZX_WARP, V_R_ZB, V_R_ZX_NORM,
-				 V_R_ZX_INV, V_R_ZB_INV, V_R_ZX_SHARP,
-				 V_R_ZB_SHARP, V_R_ZB_WARP, V_R_ZX_WARP_INV,
-				 V_R_ZX_NORM_UP, V_R_ZB_UP };
+static const int region_zx[] = { V_R_ZX_UP, V_R_ZX_WARP, V_R_ZX_WARP_INV,
+				 V_R_ZX_NORM, V_R_ZX_INV, V_R_ZB,
+				 V_R_ZX_SHARP, V_R_ZB_INV, V_R_ZB_SHARP,
+				 V_R_ZB_WARP, V_R_ZX_NORM_UP, V_R_ZB_UP };
 #define N_BLIND ((int)(sizeof blind_zx / sizeof blind_zx[0]))
 #define N_REGION ((int)(sizeof region_zx / sizeof region_zx[0]))
 
@@ -112,6 +112,7 @@ struct dc_scanner {
 	region roi, seen; /* roi: current; seen: found during this frame */
 	double cost[V_COUNT];
 	double t0, budget; /* this frame's start and budget, ms */
+	int first_extra;   /* no attempt past the cheap one ran this frame */
 	/* the finder's cell grid */
 	int gw, gh;
 	uint8_t *cell;       /* gw * gh: 1 = looks like a code */
@@ -743,7 +744,7 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 		area[q] = fabs(area[q]) / 2;
 	}
 	int q = area[1] > area[0];
-	set_quad(out, qx[q], qy[q], 0, 1.5 * CELL, w, h);
+	set_quad(out, qx[q], qy[q], 0.06, 2.5 * CELL, w, h);
 	out->ttl = 1;
 	return 1;
 }
@@ -1025,7 +1026,6 @@ static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 static void run_list(dc_scanner *s, const int *list, int n, int *next,
 		     const uint8_t *y, int w, int h, int stride)
 {
-	int first = 1;
 	for (int k = 0; k < n && s->n == 0; k++) {
 		int v = list[*next % n];
 		double px = work_px(s, v, w, h);
@@ -1034,9 +1034,9 @@ static void run_list(dc_scanner *s, const int *list, int n, int *next,
 			*next = (*next + 1) % n;
 			continue;
 		}
-		if (!try_attempt(s, v, y, w, h, stride, first))
+		if (!try_attempt(s, v, y, w, h, stride, s->first_extra))
 			break;
-		first = 0;
+		s->first_extra = 0;
 		*next = (*next + 1) % n;
 	}
 }
@@ -1059,6 +1059,7 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 	s->t0 = cpu_ms();
 	s->budget = s->cfg.budget_ms > 0 ? s->cfg.budget_ms
 					 : auto_budget(width, height);
+	s->first_extra = 1;
 	memset(&s->seen, 0, sizeof s->seen);
 	unsigned dec = s->cfg.decoders;
 
