@@ -142,7 +142,14 @@ static int ensure_scanner(app *a, int w, int h)
 	a->scan_w = w > a->scan_w ? w : a->scan_w;
 	a->scan_h = h > a->scan_h ? h : a->scan_h;
 	a->scanner = dc_scanner_new(a->scan_w, a->scan_h);
-	return a->scanner ? 0 : -1;
+	if (!a->scanner)
+		return -1;
+	/* Keys scan_density and scan_budget_ms (docs/scanner.md). */
+	dc_scan_config sc;
+	dc_scan_config_default(&sc);
+	sc.density = a->o->cfg.scan_density;
+	sc.budget_ms = a->o->cfg.scan_budget_ms;
+	return dc_scanner_config(a->scanner, &sc);
 }
 
 static void feed_grey(app *a, uint64_t t, const uint8_t *y, int w, int h, int stride)
