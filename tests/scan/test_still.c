@@ -71,7 +71,21 @@ static int run(char *const argv[], char *out, size_t cap)
 		dup2(p[1], 1);
 		close(p[0]);
 		close(p[1]);
-		execv(argv[0], argv);
+		/* Cross builds: meson's MESON_EXE_WRAPPER (shell-quoted, e.g.
+		 * qemu-aarch64-run SYSROOT) runs the tool. */
+		const char *wrap = getenv("MESON_EXE_WRAPPER");
+		if (wrap && *wrap) {
+			char cmd[4096];
+			snprintf(cmd, sizeof cmd, "%s \"$0\" \"$@\"", wrap);
+			char *sa[16] = { "sh", "-c", cmd };
+			int k = 3;
+			for (int i = 0; argv[i] && k < 15; i++)
+				sa[k++] = argv[i];
+			sa[k] = NULL;
+			execv("/bin/sh", sa);
+		} else {
+			execv(argv[0], argv);
+		}
 		_exit(127);
 	}
 	close(p[1]);
