@@ -27,6 +27,7 @@ DEV_PKGS=(
 	libpng-dev
 	libjpeg62-turbo-dev
 	libqrencode-dev
+	libzxing-dev
 )
 # Provided by the cross toolchain's own arm64 runtime in /usr/$TRIPLET
 # (libc6-arm64-cross, libgcc-s1-arm64-cross, libstdc++6-arm64-cross).

@@ -150,7 +150,10 @@ static int scan_image(struct texts *t, const char *path)
 		dc_grey_free(&g);
 		return die_usage("cannot start the QR scanner", NULL);
 	}
-	int found = dc_scanner_scan(s, g.y, g.width, g.height, g.stride);
+	/* Read as the kiosk would read the picture held still before its
+	 * camera: the scheduler over DC_SCAN_STILL_FRAMES frames. */
+	int found = dc_scanner_scan_still(s, g.y, g.width, g.height, g.stride,
+					  DC_SCAN_STILL_FRAMES, NULL);
 	if (found <= 0)
 		rc = die_usage("no QR code found in image", path);
 	for (int i = 0; i < found && rc == 0; i++) {

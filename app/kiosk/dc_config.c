@@ -22,6 +22,8 @@ void dc_config_defaults(dc_config *c)
 	c->chunk_timeout_ms = DC_COLLECT_DEFAULT_TIMEOUT_MS;
 	snprintf(c->trust, sizeof c->trust, "%s", "/etc/doorcheck/trust");
 	snprintf(c->font, sizeof c->font, "%s", DEFAULT_FONT);
+	c->scan_density = 1;
+	c->scan_budget_ms = 0;
 }
 
 static int fail(char *err, size_t errlen, const char *key, const char *why)
@@ -124,6 +126,7 @@ static const char *const keys[] = {
 	"camera", "device", "resolution", "rotation", "display", "display_rotation",
 	"fullscreen", "result_seconds", "chunk_timeout_seconds", "policy", "trust",
 	"capacity", "duplicate_warning_minutes", "tone", "font",
+	"scan_density", "scan_budget_ms",
 };
 
 bool dc_config_is_key(const char *key)
@@ -192,6 +195,20 @@ int dc_config_set(dc_config *c, const char *key, const char *v, char *err, size_
 		if (parse_uint(v, 7 * 24 * 60, &n))
 			return fail(err, errlen, key, "expected minutes (0 = off, at most 10080)");
 		c->dup_warn_minutes = (uint32_t)n;
+		return 0;
+	}
+	/* The scanner's (docs/scanner.md); limits as dc_scan.h's. */
+	if (!strcmp(key, "scan_density")) {
+		if (parse_uint(v, 4, &n) || n < 1)
+			return fail(err, errlen, key, "expected 1, 2, 3 or 4");
+		c->scan_density = (int)n;
+		return 0;
+	}
+	if (!strcmp(key, "scan_budget_ms")) {
+		if (parse_uint(v, 1000, &n))
+			return fail(err, errlen, key,
+				    "expected milliseconds per frame (0 = by frame size, at most 1000)");
+		c->scan_budget_ms = (unsigned)n;
 		return 0;
 	}
 	return fail(err, errlen, key, "unknown setting");

@@ -36,6 +36,8 @@ typedef struct {
 	uint32_t dup_warn_minutes; /* 0 = off */
 	bool tone;
 	char font[DC_CONFIG_PATH_MAX];
+	int scan_density;       /* 1..4: ZBar's density (dc_scanner_set_density) */
+	unsigned scan_budget_ms; /* 0 = by frame size; per-frame scan CPU budget */
 } dc_config;
 
 void dc_config_defaults(dc_config *c);

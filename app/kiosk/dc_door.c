@@ -127,7 +127,14 @@ static int ensure_scanner(dc_door *d, int w, int h)
 	d->scan_w = w > d->scan_w ? w : d->scan_w;
 	d->scan_h = h > d->scan_h ? h : d->scan_h;
 	d->scanner = dc_scanner_new(d->scan_w, d->scan_h);
-	return d->scanner ? 0 : -1;
+	if (!d->scanner)
+		return -1;
+	/* Keys scan_density and scan_budget_ms (docs/scanner.md). */
+	dc_scan_config sc;
+	dc_scan_config_default(&sc);
+	sc.density = d->o.cfg.scan_density;
+	sc.budget_ms = d->o.cfg.scan_budget_ms;
+	return dc_scanner_config(d->scanner, &sc);
 }
 
 void dc_door_feed_grey(dc_door *d, uint64_t t, const uint8_t *y, int w, int h, int stride)

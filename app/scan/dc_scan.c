@@ -1,33 +1,140 @@
 /*
- * dc_scan: ZBar, QR only, inverted codes too.
+ * dc_scan: the scan scheduler over ZBar and zxing-cpp (see dc_scan.h and
+ * docs/scanner.md for the schedule and the figures behind it).
  *
  * Per frame, our code allocates nothing: the zbar_image is created once and
- * pointed at the caller's plane (zbar_image_set_data, no cleanup handler,
- * so ZBar never frees it); a strided plane is first packed into a buffer
- * sized at start-up, because ZBar's Y800 images have no stride. ZBar's
- * result symbols are recycled with zbar_image_scanner_recycle_image().
+ * pointed at a plane (zbar_image_set_data, no cleanup handler, so ZBar never
+ * frees it); strided planes, crops, inverted, scaled and normalised copies
+ * go into three frame-sized buffers allocated at start-up. ZBar's result
+ * symbols are recycled with zbar_image_scanner_recycle_image(); zxing's
+ * results are zeroised by the shim (dc_zxing.cpp) before zxing frees them.
  *
- * Inverted codes (light modules on dark) use ZBar's ZBAR_CFG_TEST_INVERTED
- * (present in 0.23.92): when a frame yields nothing, ZBar scans an inverted
- * copy itself. That copy is ZBar's allocation, not ours.
+ * ZBar scans an inverted copy itself when a frame yields nothing
+ * (ZBAR_CFG_TEST_INVERTED, present in 0.23.92): that copy is ZBar's
+ * allocation, not ours. zxing 1.4 cannot invert: we do.
+ *
+ * The CPU budget is kept by the thread's CPU clock and a running estimate
+ * of each attempt's cost per pixel, so an attempt that would overrun the
+ * budget is put off to a later frame instead of started.
  */
 #include "dc_scan.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#ifdef DC_SCAN_TRACE
+#include <stdio.h>
+#endif
 
 #include <mbedtls/platform_util.h>
 #include <zbar.h>
+
+#include "dc_zxing.h"
+
+/* Attempts. */
+enum {
+	V_ZX_FAST,   /* zxing, local binariser, whole frame: every frame */
+	V_ZB_FULL,   /* ZBar, whole frame (density as configured) */
+	V_ZX_INV,    /* zxing on the inverted frame (dark mode) */
+	V_ZB_HALF,   /* ZBar on the frame box-downscaled 2x (cheap, big codes) */
+	V_ZX_GLOBAL, /* zxing, global-histogram binariser */
+	V_ZX_HARD,   /* zxing TryHarder */
+	V_ZX_NORM,   /* zxing on the contrast-stretched frame */
+	V_R_ZB,      /* ZBar on the region */
+	V_R_ZX_UP,   /* zxing TryHarder on the region upscaled 2x */
+	V_R_ZX_NORM, /* zxing on the contrast-stretched region */
+	V_R_ZX_INV,  /* zxing on the inverted region */
+	V_R_ZB_UP,   /* ZBar on the region upscaled 2x */
+	V_R_ZX_NORM_UP, /* zxing on the stretched region upscaled 2x */
+	V_R_ZB_INV,  /* ZBar on the inverted region */
+	V_R_ZX_SHARP, /* zxing on the sharpened region (defocus, motion) */
+	V_R_ZB_SHARP, /* ZBar on the sharpened region */
+	V_R_ZX_WARP, /* zxing on the region's outline warped to a square */
+	V_R_ZB_WARP, /* ZBar on the same */
+	V_R_ZX_WARP_INV, /* zxing on the warped outline, inverted */
+	V_COUNT
+};
+
+/* Blind attempts (no region known), one a time in this order on one frame
+ * in three; region attempts, in this order, on every frame that has a
+ * region. Figures: docs/scanner.md. */
+static const int blind_zx[] = { V_ZX_INV, V_ZB_HALF, V_ZX_NORM, V_ZX_GLOBAL,
+				V_ZB_FULL, V_ZX_HARD };
+static const int region_zx[] = { V_R_ZX_UP, V_R_ZX_WARP, V_R_ZX_WARP_INV,
+				 V_R_ZX_NORM, V_R_ZX_INV, V_R_ZB,
+				 V_R_ZX_SHARP, V_R_ZB_INV, V_R_ZB_SHARP,
+				 V_R_ZB_WARP, V_R_ZX_NORM_UP, V_R_ZB_UP };
+#define N_BLIND ((int)(sizeof blind_zx / sizeof blind_zx[0]))
+#define N_REGION ((int)(sizeof region_zx / sizeof region_zx[0]))
+
+/* First guesses of ns per pixel on a 2-core x86 (refined as they run). */
+static const double cost_guess[V_COUNT] = {
+	[V_ZX_FAST] = 5, [V_ZB_FULL] = 65, [V_ZX_INV] = 6, [V_ZB_HALF] = 65,
+	[V_ZX_GLOBAL] = 5, [V_ZX_HARD] = 12, [V_ZX_NORM] = 7, [V_R_ZB] = 65,
+	[V_R_ZX_UP] = 12, [V_R_ZX_NORM] = 7, [V_R_ZX_INV] = 6,
+	[V_R_ZB_UP] = 65, [V_R_ZX_NORM_UP] = 12, [V_R_ZB_INV] = 65,
+	[V_R_ZX_SHARP] = 12, [V_R_ZB_SHARP] = 65, [V_R_ZX_WARP] = 15,
+	[V_R_ZB_WARP] = 70, [V_R_ZX_WARP_INV] = 16,
+};
+
+/* A region is tried for this many frames after a symbol was seen there. */
+#define REGION_TTL 12
+#define BLIND_PERIOD 3
+/* The finder's cells, px. */
+#define CELL 16
+
+typedef struct {
+	int x0, y0, x1, y1; /* [x0, x1) x [y0, y1) in frame pixels */
+	int ttl;            /* frames left; 0: none */
+	/* The code's outline when known (a located symbol's corners, or the
+	 * finder's patch), clockwise from top-left, quiet zone included. */
+	int has_quad;
+	double qx[4], qy[4];
+} region;
 
 struct dc_scanner {
 	zbar_image_scanner_t *zs;
 	zbar_image_t *img;
 	int max_w, max_h;
-	uint8_t *pack;        /* max_w * max_h, for strided frames */
+	size_t cap;            /* bytes in each of the buffers below */
+	uint8_t *pack;         /* strided frames for ZBar, crops */
+	uint8_t *work;         /* inverted / normalised / downscaled */
+	uint8_t *up;           /* upscaled (2 * cap bytes) */
+	size_t dirty[3];       /* bytes of each written since the last wipe */
+	dc_scan_config cfg;
 	int n;
 	size_t len[DC_SCAN_MAX_CODES];
 	char text[DC_SCAN_MAX_CODES][DC_SCAN_MAX_TEXT + 1];
+	/* schedule */
+	unsigned frame;
+	int blind_next, region_next;
+	region roi, seen; /* roi: current; seen: found during this frame */
+	double cost[V_COUNT];
+	double t0, budget; /* this frame's start and budget, ms */
+	int first_extra;   /* no attempt past the cheap one ran this frame */
+	/* the finder's cell grid */
+	int gw, gh;
+	uint8_t *cell;       /* gw * gh: 1 = looks like a code */
+	int *stack;          /* gw * gh: flood fill */
 };
+
+/* The default budget: DC_SCAN_BUDGET_DEFAULT_MS for a 640x480 frame,
+ * growing with the frame's pixels up to 30 ms (a 30 fps frame, less the
+ * rest of the loop). */
+static double auto_budget(int w, int h)
+{
+	double b = DC_SCAN_BUDGET_DEFAULT_MS * ((double)w * h) / (640.0 * 480.0);
+	return b < DC_SCAN_BUDGET_DEFAULT_MS ? DC_SCAN_BUDGET_DEFAULT_MS
+	       : b > 30 ? 30 : b;
+}
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 /* ZBar keeps its decoded copies of the texts in symbols it recycles for
  * later frames; zero them before they go back to its pool so that no QR
@@ -52,6 +159,44 @@ static void release_results(dc_scanner *s)
 	zbar_image_scanner_recycle_image(s->zs, s->img);
 }
 
+unsigned dc_scan_decoders_available(void)
+{
+	return DC_SCAN_ZBAR | (dc_zx_available() ? DC_SCAN_ZXING : 0u);
+}
+
+void dc_scan_config_default(dc_scan_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->decoders = dc_scan_decoders_available();
+	c->density = 1;
+	c->budget_ms = 0; /* by frame size */
+	c->single = 0;
+}
+
+unsigned dc_scan_decoders_parse(const char *list)
+{
+	unsigned m = 0;
+	const char *p = list;
+	if (!p || !*p)
+		return 0;
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n == 4 && memcmp(p, "zbar", 4) == 0)
+			m |= DC_SCAN_ZBAR;
+		else if (n == 5 && memcmp(p, "zxing", 5) == 0)
+			m |= DC_SCAN_ZXING;
+		else
+			return 0;
+		if (!e)
+			break;
+		p = e + 1;
+		if (!*p)
+			return 0;
+	}
+	return m;
+}
+
 dc_scanner *dc_scanner_new(int max_width, int max_height)
 {
 	dc_scanner *s = NULL;
@@ -64,10 +209,18 @@ dc_scanner *dc_scanner_new(int max_width, int max_height)
 		goto fail;
 	s->max_w = max_width;
 	s->max_h = max_height;
-	s->pack = malloc((size_t)max_width * (size_t)max_height);
+	s->cap = (size_t)max_width * (size_t)max_height;
+	s->pack = malloc(s->cap);
+	s->work = malloc(s->cap);
+	s->up = malloc(2 * s->cap); /* a region of up to half the frame, 2x */
+	s->gw = (max_width + CELL - 1) / CELL;
+	s->gh = (max_height + CELL - 1) / CELL;
+	s->cell = malloc((size_t)s->gw * s->gh);
+	s->stack = malloc(sizeof *s->stack * (size_t)s->gw * s->gh);
 	s->zs = zbar_image_scanner_create();
 	s->img = zbar_image_create();
-	if (!s->pack || !s->zs || !s->img)
+	if (!s->pack || !s->work || !s->up || !s->cell || !s->stack || !s->zs ||
+	    !s->img)
 		goto fail;
 	zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
 	if (zbar_image_scanner_set_config(s->zs, ZBAR_QRCODE, ZBAR_CFG_ENABLE,
@@ -80,10 +233,30 @@ dc_scanner *dc_scanner_new(int max_width, int max_height)
 	 * suppression is dc_collect's job, with its own rules. */
 	zbar_image_scanner_enable_cache(s->zs, 0);
 	zbar_image_set_format(s->img, zbar_fourcc('Y', '8', '0', '0'));
+	dc_scan_config_default(&s->cfg);
+	for (int i = 0; i < V_COUNT; i++)
+		s->cost[i] = cost_guess[i];
 	return s;
 fail:
 	dc_scanner_free(s);
 	return NULL;
+}
+
+static void clear_texts(dc_scanner *s)
+{
+	for (int i = 0; i < s->n; i++)
+		mbedtls_platform_zeroize(s->text[i], s->len[i] + 1);
+	memset(s->len, 0, sizeof s->len);
+	s->n = 0;
+}
+
+static void zero_buffers(dc_scanner *s)
+{
+	uint8_t *b[3] = { s->pack, s->work, s->up };
+	for (int i = 0; i < 3; i++)
+		if (b[i] && s->dirty[i])
+			mbedtls_platform_zeroize(b[i], s->dirty[i]);
+	memset(s->dirty, 0, sizeof s->dirty);
 }
 
 void dc_scanner_wipe(dc_scanner *s)
@@ -95,9 +268,11 @@ void dc_scanner_wipe(dc_scanner *s)
 	mbedtls_platform_zeroize(s->text, sizeof s->text);
 	memset(s->len, 0, sizeof s->len);
 	s->n = 0;
-	if (s->pack)
-		mbedtls_platform_zeroize(s->pack,
-					 (size_t)s->max_w * (size_t)s->max_h);
+	zero_buffers(s);
+	s->frame = 0;
+	s->blind_next = s->region_next = 0;
+	memset(&s->roi, 0, sizeof s->roi);
+	memset(&s->seen, 0, sizeof s->seen);
 }
 
 void dc_scanner_free(dc_scanner *s)
@@ -110,79 +285,877 @@ void dc_scanner_free(dc_scanner *s)
 	if (s->zs)
 		zbar_image_scanner_destroy(s->zs);
 	free(s->pack);
+	free(s->work);
+	free(s->up);
+	free(s->cell);
+	free(s->stack);
 	free(s);
 }
 
-static int already_have(const dc_scanner *s, const char *d, size_t n)
+static void mark(dc_scanner *s, const uint8_t *buf, size_t n)
 {
+	int i = buf == s->pack ? 0 : buf == s->work ? 1 : 2;
+	if (n > s->dirty[i])
+		s->dirty[i] = n;
+}
+
+static void add_text(dc_scanner *s, const void *d, size_t n)
+{
+	/* Longer than any QR can hold as text: not ours. */
+	if (!d || n == 0 || n > DC_SCAN_MAX_TEXT || s->n >= DC_SCAN_MAX_CODES)
+		return;
 	for (int i = 0; i < s->n; i++)
 		if (s->len[i] == n && memcmp(s->text[i], d, n) == 0)
-			return 1;
+			return;
+	memcpy(s->text[s->n], d, n);
+	s->text[s->n][n] = 0;
+	s->len[s->n] = n;
+	s->n++;
+}
+
+/* --- where a symbol was seen --------------------------------------------- */
+
+/* Keeps q as r's outline, grown away from its centre by `grow` of its size
+ * plus `add` pixels, if it is a convex quadrilateral with sides of at least
+ * 24 px inside the frame (after clipping). Otherwise r has no outline. */
+static void set_quad(region *r, const double *qx, const double *qy,
+		     double grow, double add, int w, int h)
+{
+	double cx = 0, cy = 0;
+	r->has_quad = 0;
+	for (int i = 0; i < 4; i++)
+		cx += qx[i] / 4, cy += qy[i] / 4;
+	double sign = 0;
+	for (int i = 0; i < 4; i++) {
+		int j = (i + 1) & 3, k = (i + 2) & 3;
+		double ex = qx[j] - qx[i], ey = qy[j] - qy[i];
+		if (ex * ex + ey * ey < 24.0 * 24.0)
+			return;
+		double cr = ex * (qy[k] - qy[j]) - ey * (qx[k] - qx[j]);
+		if (cr == 0 || (sign != 0 && (cr > 0) != (sign > 0)))
+			return;
+		sign = cr;
+	}
+	for (int i = 0; i < 4; i++) {
+		double dx = qx[i] - cx, dy = qy[i] - cy;
+		double d = dx * dx + dy * dy > 1 ? 1.0 / sqrt(dx * dx + dy * dy)
+						 : 0;
+		double x = qx[i] + dx * grow + dx * d * add;
+		double y = qy[i] + dy * grow + dy * d * add;
+		r->qx[i] = x < 0 ? 0 : x > w - 1 ? w - 1 : x;
+		r->qy[i] = y < 0 ? 0 : y > h - 1 ? h - 1 : y;
+	}
+	/* Clockwise on screen (y down) from the corner nearest the top-left. */
+	if (sign < 0) {
+		double t = r->qx[1];
+		r->qx[1] = r->qx[3], r->qx[3] = t;
+		t = r->qy[1];
+		r->qy[1] = r->qy[3], r->qy[3] = t;
+	}
+	int first = 0;
+	for (int i = 1; i < 4; i++)
+		if (r->qx[i] + r->qy[i] < r->qx[first] + r->qy[first])
+			first = i;
+	double tx[4], ty[4];
+	for (int i = 0; i < 4; i++)
+		tx[i] = r->qx[(first + i) & 3], ty[i] = r->qy[(first + i) & 3];
+	for (int i = 0; i < 4; i++)
+		r->qx[i] = tx[i], r->qy[i] = ty[i];
+	r->has_quad = 1;
+}
+
+/* Grows r to hold the quadrilateral (in frame pixels) with a margin of a
+ * fifth of its size, clipped to the frame. Corners are untrusted (they come
+ * out of a decoder's guess): anything outside the frame is clipped. */
+static void note_region(dc_scanner *s, const int *x, const int *y, int w,
+			int h)
+{
+	long x0 = x[0], x1 = x[0], y0 = y[0], y1 = y[0];
+	for (int i = 1; i < 4; i++) {
+		x0 = x[i] < x0 ? x[i] : x0;
+		x1 = x[i] > x1 ? x[i] : x1;
+		y0 = y[i] < y0 ? y[i] : y0;
+		y1 = y[i] > y1 ? y[i] : y1;
+	}
+	long mx = (x1 - x0) / 5 + 8, my = (y1 - y0) / 5 + 8;
+	x0 -= mx, x1 += mx, y0 -= my, y1 += my;
+	x0 = x0 < 0 ? 0 : x0 > w ? w : x0;
+	x1 = x1 < 0 ? 0 : x1 > w ? w : x1;
+	y0 = y0 < 0 ? 0 : y0 > h ? h : y0;
+	y1 = y1 < 0 ? 0 : y1 > h ? h : y1;
+	if (x1 - x0 < 16 || y1 - y0 < 16)
+		return;
+	region *r = &s->seen;
+	if (r->ttl) {
+		x0 = x0 < r->x0 ? x0 : r->x0;
+		y0 = y0 < r->y0 ? y0 : r->y0;
+		x1 = x1 > r->x1 ? x1 : r->x1;
+		y1 = y1 > r->y1 ? y1 : r->y1;
+		r->has_quad = 0; /* two symbols: no one outline */
+	} else {
+		double qx[4], qy[4];
+		for (int i = 0; i < 4; i++)
+			qx[i] = x[i], qy[i] = y[i];
+		/* The symbol's corners; its quiet zone is 4 of its 21..177
+		 * modules further out: grow it by a tenth. */
+		set_quad(r, qx, qy, 0.1, 0, w, h);
+	}
+	r->x0 = (int)x0, r->x1 = (int)x1, r->y0 = (int)y0, r->y1 = (int)y1;
+	r->ttl = REGION_TTL;
+}
+
+/* --- the decoders ---------------------------------------------------------- */
+
+typedef struct {
+	dc_scanner *s;
+	int ox, oy;      /* view origin in the frame */
+	int num, den;    /* frame px = view px * num / den; num 0: warped */
+	int w, h;        /* frame size */
+} zx_ctx;
+
+static int zx_hit(void *ctx, const dc_zx_hit *hit)
+{
+	zx_ctx *c = ctx;
+	int x[4], y[4];
+	const region *r = &c->s->roi;
+	for (int i = 0; i < 4; i++) {
+		if (c->num == 0) { /* a warped view: the outline it came from */
+			x[i] = (int)r->qx[i];
+			y[i] = (int)r->qy[i];
+		} else {
+			x[i] = c->ox + (int)((long)hit->x[i] * c->num / c->den);
+			y[i] = c->oy + (int)((long)hit->y[i] * c->num / c->den);
+		}
+	}
+	note_region(c->s, x, y, c->w, c->h);
+	if (hit->ok)
+		add_text(c->s, hit->data, hit->len);
 	return 0;
+}
+
+static void run_zx(dc_scanner *s, const uint8_t *p, int vw, int vh,
+		   int stride, int binarizer, int harder, int ox, int oy,
+		   int num, int den, int fw, int fh)
+{
+	dc_zx_opts o = { binarizer, harder, 0 };
+	zx_ctx c = { s, ox, oy, num, den, fw, fh };
+	(void)dc_zx_read(p, vw, vh, stride, 1, &o, zx_hit, &c);
+}
+
+/* ZBar on a packed plane; texts added; ZBar's symbols zeroised. ZBar gives
+ * no position for what it cannot decode, so it never sets a region. */
+static void run_zb(dc_scanner *s, const uint8_t *p, int w, int h,
+		   int density)
+{
+	/* ZBar's inverted retry doubles its cost on a frame without a code:
+	 * only where no zxing pass inverts. */
+	int inv = s->cfg.single || !(s->cfg.decoders & DC_SCAN_ZXING);
+	zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_TEST_INVERTED,
+				      inv);
+	zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_X_DENSITY,
+				      density);
+	zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_Y_DENSITY,
+				      density);
+	zbar_image_set_size(s->img, (unsigned)w, (unsigned)h);
+	zbar_image_set_data(s->img, p, (unsigned long)w * h, NULL);
+	if (zbar_scan_image(s->zs, s->img) > 0) {
+		const zbar_symbol_set_t *set = zbar_image_get_symbols(s->img);
+		for (const zbar_symbol_t *sym =
+			     set ? zbar_symbol_set_first_symbol(set) : NULL;
+		     sym; sym = zbar_symbol_next(sym)) {
+			if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
+				continue;
+			add_text(s, zbar_symbol_get_data(sym),
+				 zbar_symbol_get_data_length(sym));
+		}
+	}
+	release_results(s);
+	/* Detach the plane: it is only borrowed for this call. */
+	zbar_image_set_data(s->img, NULL, 0, NULL);
+}
+
+/* --- frame copies ---------------------------------------------------------- */
+
+static void crop(uint8_t *dst, const uint8_t *y, int stride, const region *r)
+{
+	int w = r->x1 - r->x0;
+	for (int row = r->y0; row < r->y1; row++)
+		memcpy(dst + (size_t)(row - r->y0) * w,
+		       y + (size_t)row * stride + r->x0, (size_t)w);
+}
+
+static void invert(uint8_t *dst, const uint8_t *y, int w, int h, int stride)
+{
+	for (int r = 0; r < h; r++) {
+		const uint8_t *src = y + (size_t)r * stride;
+		uint8_t *d = dst + (size_t)r * w;
+		for (int x = 0; x < w; x++)
+			d[x] = (uint8_t)(255 - src[x]);
+	}
+}
+
+/* Stretches the 1st..99th percentile to 0..255: low contrast and a veil of
+ * glare leave the code a narrow band of greys, which binarisers with a
+ * minimum contrast (zxing's) take for flat. */
+static void stretch(uint8_t *dst, const uint8_t *y, int w, int h, int stride)
+{
+	unsigned hist[256] = { 0 };
+	for (int r = 0; r < h; r += 2) {
+		const uint8_t *src = y + (size_t)r * stride;
+		for (int x = 0; x < w; x += 2)
+			hist[src[x]]++;
+	}
+	unsigned total = 0;
+	for (int i = 0; i < 256; i++)
+		total += hist[i];
+	unsigned lo_n = total / 100, acc = 0;
+	int lo = 0, hi = 255;
+	for (lo = 0; lo < 255 && acc + hist[lo] <= lo_n; lo++)
+		acc += hist[lo];
+	acc = 0;
+	for (hi = 255; hi > 0 && acc + hist[hi] <= lo_n; hi--)
+		acc += hist[hi];
+	if (hi - lo < 8)
+		hi = lo + 8;
+	uint8_t lut[256];
+	for (int i = 0; i < 256; i++) {
+		int v = (i - lo) * 255 / (hi - lo);
+		lut[i] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+	}
+	for (int r = 0; r < h; r++) {
+		const uint8_t *src = y + (size_t)r * stride;
+		uint8_t *d = dst + (size_t)r * w;
+		for (int x = 0; x < w; x++)
+			d[x] = lut[src[x]];
+	}
+}
+
+static void down2(uint8_t *dst, const uint8_t *y, int w, int h, int stride)
+{
+	int ow = w / 2, oh = h / 2;
+	for (int r = 0; r < oh; r++) {
+		const uint8_t *a = y + (size_t)(2 * r) * stride;
+		const uint8_t *b = a + stride;
+		uint8_t *d = dst + (size_t)r * ow;
+		for (int x = 0; x < ow; x++)
+			d[x] = (uint8_t)((a[2 * x] + a[2 * x + 1] + b[2 * x] +
+					  b[2 * x + 1] + 2) >> 2);
+	}
+}
+
+/* Unsharp mask, pixel + 2 x (pixel - mean of its 3x3), edge pixels copied:
+ * a blur of about a module's width leaves modules a faint ripple; this
+ * triples it (amount 2 read the most of 1, 2, 3 on the corpus). */
+static void sharpen(uint8_t *dst, const uint8_t *y, int w, int h, int stride)
+{
+	for (int r = 0; r < h; r++) {
+		const uint8_t *c = y + (size_t)r * stride;
+		uint8_t *d = dst + (size_t)r * w;
+		if (r == 0 || r == h - 1) {
+			memcpy(d, c, (size_t)w);
+			continue;
+		}
+		const uint8_t *a = c - stride, *b = c + stride;
+		d[0] = c[0];
+		d[w - 1] = c[w - 1];
+		for (int x = 1; x < w - 1; x++) {
+			int m = a[x - 1] + a[x] + a[x + 1] + c[x - 1] + c[x] +
+				c[x + 1] + b[x - 1] + b[x] + b[x + 1];
+			int v = c[x] + 2 * (9 * c[x] - m) / 9;
+			d[x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+		}
+	}
+}
+
+/* Bilinear 2x (src packed, w x h -> 2w x 2h). */
+static void up2(uint8_t *dst, const uint8_t *src, int w, int h)
+{
+	int ow = 2 * w;
+	for (int r = 0; r < 2 * h; r++) {
+		int y0 = (r - 1) / 2, y1;
+		if (y0 < 0)
+			y0 = 0;
+		y1 = y0 + 1 < h ? y0 + 1 : h - 1;
+		int fy = (r & 1) ? 1 : 3; /* weight of y0 row in quarters */
+		if (r == 0)
+			fy = 4;
+		const uint8_t *a = src + (size_t)y0 * w, *b = src + (size_t)y1 * w;
+		uint8_t *d = dst + (size_t)r * ow;
+		for (int c = 0; c < ow; c++) {
+			int x0 = (c - 1) / 2, x1;
+			if (x0 < 0)
+				x0 = 0;
+			x1 = x0 + 1 < w ? x0 + 1 : w - 1;
+			int fx = (c & 1) ? 1 : 3;
+			if (c == 0)
+				fx = 4;
+			int top = a[x0] * fx + a[x1] * (4 - fx);
+			int bot = b[x0] * fx + b[x1] * (4 - fx);
+			d[c] = (uint8_t)((top * fy + bot * (4 - fy) + 8) >> 4);
+		}
+	}
+}
+
+/* --- the finder ------------------------------------------------------------ */
+
+/* The finder's corner cells: the largest of these wins. 0..3: top-left,
+ * top-right, bottom-right, bottom-left of an upright patch; 4..7: top,
+ * right, bottom, left of one turned by about 45 degrees. */
+static int ext_key(int k, int x, int y)
+{
+	switch (k) {
+	case 0: return -(x + y);
+	case 1: return x - y;
+	case 2: return x + y;
+	case 3: return y - x;
+	case 4: return -y;
+	case 5: return x;
+	case 6: return y;
+	default: return -x;
+	}
+}
+
+/* Where is something that looks like a QR code, when no decoder located
+ * one? A QR code is a patch of dense, high-contrast transitions. Every 4th
+ * row is cut into CELL-pixel runs; a run with a grey range of at least 16
+ * and twice the median run's (the frame's noise and texture) that crosses its mid grey (with a hysteresis of a quarter of its range)
+ * at least twice counts for its cell; a cell with 2 such runs of its 4 is
+ * "busy". The largest 8-connected patch of busy cells that is at least
+ * 3 x 3 cells and not most of the frame becomes the region, two cells
+ * wider on each side (a blurred code's edge cells are not busy). Costs about one read of a quarter of the frame. */
+static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
+		       int stride, region *out)
+{
+	int gw = (w + CELL - 1) / CELL, gh = (h + CELL - 1) / CELL;
+	unsigned hist[256] = { 0 }, runs = 0;
+	memset(s->cell, 0, (size_t)gw * gh);
+	/* First the runs' grey ranges: what the flat parts of this frame
+	 * (sensor noise, texture) span. A code's runs span more than twice
+	 * that. */
+	for (int r = 2; r < h; r += 8) {
+		const uint8_t *row = y + (size_t)r * stride;
+		for (int x0 = 0; x0 + CELL <= w; x0 += CELL) {
+			int lo = 255, hi = 0;
+			for (int x = x0; x < x0 + CELL; x++) {
+				lo = row[x] < lo ? row[x] : lo;
+				hi = row[x] > hi ? row[x] : hi;
+			}
+			hist[hi - lo]++;
+			runs++;
+		}
+	}
+	int floor_range = 0;
+	for (unsigned acc = 0; floor_range < 255; floor_range++) {
+		acc += hist[floor_range];
+		if (acc * 2 >= runs)
+			break;
+	}
+	int min_range = floor_range + floor_range / 2;
+	if (min_range < 16)
+		min_range = 16;
+	for (int r = 2; r < h; r += 4) {
+		const uint8_t *row = y + (size_t)r * stride;
+		uint8_t *crow = s->cell + (size_t)(r / CELL) * gw;
+		for (int cx = 0; cx < gw; cx++) {
+			int x0 = cx * CELL, x1 = x0 + CELL > w ? w : x0 + CELL;
+			int lo = 255, hi = 0;
+			for (int x = x0; x < x1; x++) {
+				lo = row[x] < lo ? row[x] : lo;
+				hi = row[x] > hi ? row[x] : hi;
+			}
+			if (hi - lo < min_range)
+				continue;
+			int mid = (lo + hi) / 2, hy = (hi - lo) / 4, st = 0, n = 0;
+			for (int x = x0; x < x1; x++) {
+				if (row[x] > mid + hy) {
+					n += st == -1;
+					st = 1;
+				} else if (row[x] < mid - hy) {
+					n += st == 1;
+					st = -1;
+				}
+			}
+			if (n >= 2 && crow[cx] < 255)
+				crow[cx]++;
+		}
+	}
+	for (int i = 0; i < gw * gh; i++)
+		s->cell[i] = s->cell[i] >= 2;
+
+	int best = 0, bx0 = 0, by0 = 0, bx1 = 0, by1 = 0;
+	/* Extreme cells of the best patch: by x+y, x-y (a square seen
+	 * upright) and by x, y (one turned by about 45 degrees). */
+	int bext[8] = { 0 };
+	for (int i = 0; i < gw * gh; i++) {
+		if (s->cell[i] != 1)
+			continue;
+		int sp = 0, n = 0, x0 = gw, y0 = gh, x1 = 0, y1 = 0;
+		int ext[8] = { i, i, i, i, i, i, i, i };
+		s->stack[sp++] = i;
+		s->cell[i] = 2;
+		while (sp) {
+			int c = s->stack[--sp], cx = c % gw, cy = c / gw;
+			n++;
+			x0 = cx < x0 ? cx : x0;
+			x1 = cx > x1 ? cx : x1;
+			y0 = cy < y0 ? cy : y0;
+			y1 = cy > y1 ? cy : y1;
+			for (int k = 0; k < 8; k++)
+				if (ext_key(k, cx, cy) >
+				    ext_key(k, ext[k] % gw, ext[k] / gw))
+					ext[k] = c;
+			for (int dy = -1; dy <= 1; dy++)
+				for (int dx = -1; dx <= 1; dx++) {
+					int nx = cx + dx, ny = cy + dy;
+					if (nx < 0 || ny < 0 || nx >= gw || ny >= gh)
+						continue;
+					int k = ny * gw + nx;
+					if (s->cell[k] == 1) {
+						s->cell[k] = 2;
+						s->stack[sp++] = k;
+					}
+				}
+		}
+		if (n > best && x1 - x0 >= 2 && y1 - y0 >= 2) {
+			best = n;
+			bx0 = x0, by0 = y0, bx1 = x1, by1 = y1;
+			memcpy(bext, ext, sizeof ext);
+		}
+	}
+	if (best < 9 || best * 10 > gw * gh * 7)
+		return 0;
+	out->x0 = (bx0 - 2) * CELL < 0 ? 0 : (bx0 - 2) * CELL;
+	out->y0 = (by0 - 2) * CELL < 0 ? 0 : (by0 - 2) * CELL;
+	out->x1 = (bx1 + 3) * CELL > w ? w : (bx1 + 3) * CELL;
+	out->y1 = (by1 + 3) * CELL > h ? h : (by1 + 3) * CELL;
+	/* The patch's outline: whichever corner set spans more. */
+	double qx[2][4], qy[2][4], area[2];
+	for (int q = 0; q < 2; q++) {
+		area[q] = 0;
+		for (int i = 0; i < 4; i++) {
+			int c = bext[4 * q + i];
+			qx[q][i] = (c % gw) * CELL + CELL / 2.0;
+			qy[q][i] = (c / gw) * CELL + CELL / 2.0;
+		}
+		for (int i = 0; i < 4; i++) {
+			int j = (i + 1) & 3;
+			area[q] += qx[q][i] * qy[q][j] - qx[q][j] * qy[q][i];
+		}
+		area[q] = fabs(area[q]) / 2;
+	}
+	int q = area[1] > area[0];
+	set_quad(out, qx[q], qy[q], 0.06, 2.5 * CELL, w, h);
+	out->ttl = 1;
+	return 1;
+}
+
+/* The square the region's outline is warped to: its longest side, so no
+ * module shrinks; 0 without an outline. At most what `up` holds. */
+static int warp_side(const dc_scanner *s)
+{
+	const region *r = &s->roi;
+	if (!r->has_quad)
+		return 0;
+	double m = 0;
+	for (int i = 0; i < 4; i++) {
+		int j = (i + 1) & 3;
+		double dx = r->qx[j] - r->qx[i], dy = r->qy[j] - r->qy[i];
+		double d = sqrt(dx * dx + dy * dy);
+		m = d > m ? d : m;
+	}
+	double cap = sqrt(2.0 * (double)s->cap);
+	if (m > cap)
+		m = cap;
+	return m < 32 ? 0 : (int)m;
+}
+
+/* Undoes the outline's perspective (Heckbert's square-to-quad mapping),
+ * bilinear, into side x side. A phone tilted by 30 degrees and more shows
+ * modules of quite different sizes at its near and far edges, and both
+ * decoders' finder patterns must agree on one module size: here they do. */
+static void warp(uint8_t *dst, int side, const uint8_t *y, int w, int h,
+		 int stride, const region *r)
+{
+	const double *x = r->qx, *yy = r->qy;
+	double dx1 = x[1] - x[2], dx2 = x[3] - x[2], dx3 = x[0] - x[1] + x[2] - x[3];
+	double dy1 = yy[1] - yy[2], dy2 = yy[3] - yy[2],
+	       dy3 = yy[0] - yy[1] + yy[2] - yy[3];
+	double g = 0, hh = 0, den = dx1 * dy2 - dx2 * dy1;
+	if (fabs(den) > 1e-9 && (fabs(dx3) > 1e-9 || fabs(dy3) > 1e-9)) {
+		g = (dx3 * dy2 - dx2 * dy3) / den;
+		hh = (dx1 * dy3 - dx3 * dy1) / den;
+	}
+	double a = x[1] - x[0] + g * x[1], b = x[3] - x[0] + hh * x[3], c = x[0];
+	double d = yy[1] - yy[0] + g * yy[1], e = yy[3] - yy[0] + hh * yy[3],
+	       f = yy[0];
+	for (int row = 0; row < side; row++) {
+		double v = (row + 0.5) / side;
+		uint8_t *o = dst + (size_t)row * side;
+		for (int col = 0; col < side; col++) {
+			double u = (col + 0.5) / side;
+			double q = g * u + hh * v + 1;
+			double sx = (a * u + b * v + c) / q - 0.5;
+			double sy = (d * u + e * v + f) / q - 0.5;
+			if (!(sx >= 0))
+				sx = 0;
+			if (!(sy >= 0))
+				sy = 0;
+			if (sx > w - 1.001)
+				sx = w - 1.001;
+			if (sy > h - 1.001)
+				sy = h - 1.001;
+			int ix = (int)sx, iy = (int)sy;
+			double fx = sx - ix, fy = sy - iy;
+			const uint8_t *p = y + (size_t)iy * stride + ix;
+			const uint8_t *p2 = iy + 1 < h ? p + stride : p;
+			const uint8_t *q1 = ix + 1 < w ? p + 1 : p;
+			const uint8_t *q2 = ix + 1 < w ? p2 + 1 : p2;
+			double val = (1 - fy) * ((1 - fx) * p[0] + fx * q1[0]) +
+				     fy * ((1 - fx) * p2[0] + fx * q2[0]);
+			o[col] = (uint8_t)(val + 0.5);
+		}
+	}
+}
+
+/* --- one attempt ----------------------------------------------------------- */
+
+static int needs(int v)
+{
+	return v == V_ZB_FULL || v == V_ZB_HALF || v == V_R_ZB ||
+			       v == V_R_ZB_UP || v == V_R_ZB_INV ||
+			       v == V_R_ZB_SHARP || v == V_R_ZB_WARP
+		       ? DC_SCAN_ZBAR
+		       : DC_SCAN_ZXING;
+}
+
+/* ZBar's whole-frame pass: as configured when it is the only attempt of
+ * a frame (single, or ZBar alone), at least 2 when scheduled with zxing (a
+ * blind attempt under a budget; region passes read small modules at 1). */
+static int zb_full_density(const dc_scanner *s)
+{
+	if (s->cfg.single || !(s->cfg.decoders & DC_SCAN_ZXING))
+		return s->cfg.density;
+	return s->cfg.density > 2 ? s->cfg.density : 2;
+}
+
+/* Pixels the attempt works on (for its cost estimate); 0: cannot run. */
+static double work_px(const dc_scanner *s, int v, int w, int h)
+{
+	const region *r = &s->roi;
+	double rp = r->ttl ? (double)(r->x1 - r->x0) * (r->y1 - r->y0) : 0;
+	switch (v) {
+	case V_ZB_HALF:
+		return (double)(w / 2) * (h / 2);
+	case V_ZB_FULL:
+		return (double)w * h / zb_full_density(s);
+	case V_R_ZB:
+	case V_R_ZX_NORM:
+	case V_R_ZX_INV:
+	case V_R_ZB_INV:
+	case V_R_ZX_SHARP:
+	case V_R_ZB_SHARP:
+		return rp;
+	case V_R_ZX_UP:
+	case V_R_ZB_UP:
+	case V_R_ZX_NORM_UP:
+		return 4 * rp <= 2.0 * (double)s->cap ? 4 * rp : 0;
+	case V_R_ZX_WARP:
+	case V_R_ZB_WARP:
+	case V_R_ZX_WARP_INV: {
+		int side = warp_side(s);
+		return r->ttl && side ? (double)side * side : 0;
+	}
+	default:
+		return (double)w * h;
+	}
+}
+
+static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
+		    int stride)
+{
+	const region *r = &s->roi;
+	int rw = r->x1 - r->x0, rh = r->y1 - r->y0;
+	const uint8_t *packed = y;
+
+	switch (v) {
+	case V_ZX_FAST:
+		run_zx(s, y, w, h, stride, DC_ZX_LOCAL, 0, 0, 0, 1, 1, w, h);
+		break;
+	case V_ZX_GLOBAL:
+		run_zx(s, y, w, h, stride, DC_ZX_GLOBAL, 0, 0, 0, 1, 1, w, h);
+		break;
+	case V_ZX_HARD:
+		run_zx(s, y, w, h, stride, DC_ZX_LOCAL, 1, 0, 0, 1, 1, w, h);
+		break;
+	case V_ZX_INV:
+		invert(s->work, y, w, h, stride);
+		mark(s, s->work, (size_t)w * h);
+		run_zx(s, s->work, w, h, w, DC_ZX_LOCAL, 0, 0, 0, 1, 1, w, h);
+		break;
+	case V_ZX_NORM:
+		stretch(s->work, y, w, h, stride);
+		mark(s, s->work, (size_t)w * h);
+		run_zx(s, s->work, w, h, w, DC_ZX_LOCAL, 0, 0, 0, 1, 1, w, h);
+		break;
+	case V_ZB_FULL:
+		if (stride != w) {
+			for (int row = 0; row < h; row++)
+				memcpy(s->pack + (size_t)row * w,
+				       y + (size_t)row * stride, (size_t)w);
+			mark(s, s->pack, (size_t)w * h);
+			packed = s->pack;
+		}
+		run_zb(s, packed, w, h, zb_full_density(s));
+		break;
+	case V_ZB_HALF:
+		if (w < 32 || h < 32)
+			break;
+		down2(s->work, y, w, h, stride);
+		mark(s, s->work, (size_t)(w / 2) * (h / 2));
+		run_zb(s, s->work, w / 2, h / 2, 1);
+		break;
+	case V_R_ZB:
+		crop(s->pack, y, stride, r);
+		mark(s, s->pack, (size_t)rw * rh);
+		run_zb(s, s->pack, rw, rh, 1);
+		break;
+	case V_R_ZX_UP:
+	case V_R_ZB_UP:
+		crop(s->pack, y, stride, r);
+		mark(s, s->pack, (size_t)rw * rh);
+		up2(s->up, s->pack, rw, rh);
+		mark(s, s->up, (size_t)4 * rw * rh);
+		if (v == V_R_ZB_UP)
+			run_zb(s, s->up, 2 * rw, 2 * rh, 1);
+		else
+			run_zx(s, s->up, 2 * rw, 2 * rh, 2 * rw, DC_ZX_LOCAL, 1,
+			       r->x0, r->y0, 1, 2, w, h);
+		break;
+	case V_R_ZX_NORM:
+		stretch(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
+			stride);
+		mark(s, s->work, (size_t)rw * rh);
+		run_zx(s, s->work, rw, rh, rw, DC_ZX_LOCAL, 1, r->x0, r->y0, 1,
+		       1, w, h);
+		break;
+	case V_R_ZX_NORM_UP:
+		stretch(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
+			stride);
+		mark(s, s->work, (size_t)rw * rh);
+		up2(s->up, s->work, rw, rh);
+		mark(s, s->up, (size_t)4 * rw * rh);
+		run_zx(s, s->up, 2 * rw, 2 * rh, 2 * rw, DC_ZX_LOCAL, 1, r->x0,
+		       r->y0, 1, 2, w, h);
+		break;
+	case V_R_ZX_INV:
+	case V_R_ZB_INV:
+		invert(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
+		       stride);
+		mark(s, s->work, (size_t)rw * rh);
+		if (v == V_R_ZB_INV)
+			run_zb(s, s->work, rw, rh, 1);
+		else
+			run_zx(s, s->work, rw, rh, rw, DC_ZX_LOCAL, 1, r->x0,
+			       r->y0, 1, 1, w, h);
+		break;
+	case V_R_ZX_WARP:
+	case V_R_ZB_WARP:
+	case V_R_ZX_WARP_INV: {
+		int side = warp_side(s);
+		warp(s->up, side, y, w, h, stride, r);
+		mark(s, s->up, (size_t)side * side);
+		if (v == V_R_ZX_WARP_INV)
+			invert(s->up, s->up, side, side, side);
+		if (v == V_R_ZB_WARP) {
+			run_zb(s, s->up, side, side, 1);
+		} else {
+			/* Positions in the warped square do not map back
+			 * linearly: a hit keeps the outline as the region. */
+			run_zx(s, s->up, side, side, side, DC_ZX_LOCAL, 1, 0, 0,
+			       0, 1, w, h);
+		}
+		break;
+	}
+	case V_R_ZX_SHARP:
+	case V_R_ZB_SHARP:
+		sharpen(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
+			stride);
+		mark(s, s->work, (size_t)rw * rh);
+		if (v == V_R_ZB_SHARP)
+			run_zb(s, s->work, rw, rh, 1);
+		else
+			run_zx(s, s->work, rw, rh, rw, DC_ZX_LOCAL, 1, r->x0,
+			       r->y0, 1, 1, w, h);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Runs v if this build and config have its decoder and its estimated cost
+ * fits the budget (or force); updates its cost estimate. 1 if it ran. */
+static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
+		       int stride, int force)
+{
+	if (!(s->cfg.decoders & (unsigned)needs(v)))
+		return 0;
+	double px = work_px(s, v, w, h);
+	if (px <= 0)
+		return 0;
+	double t = cpu_ms();
+	if (!force && (t - s->t0) + s->cost[v] * px / 1e6 > s->budget)
+		return 0;
+	attempt(s, v, y, w, h, stride);
+#ifdef DC_SCAN_TRACE
+	fprintf(stderr, "  f%u v%d roi %d,%d-%d,%d ttl%d -> %d (%.2f ms)\n",
+		s->frame, v, s->roi.x0, s->roi.y0, s->roi.x1, s->roi.y1,
+		s->roi.ttl, s->n, cpu_ms() - t);
+#endif
+	double ns = (cpu_ms() - t) * 1e6 / px;
+	if (ns > 0)
+		s->cost[v] = 0.75 * s->cost[v] + 0.25 * ns;
+	return 1;
+}
+
+/* Runs attempts from list[] starting at *next, as many as fit the budget,
+ * stopping at the first that yields texts. The first of a frame runs if it
+ * fits the whole budget (so the frame may overrun by its cheap attempt: an
+ * attempt that fits the budget but never what is left after the cheap one
+ * would otherwise hold up the list for good); later ones must fit what is
+ * left, or go first next time. One that could never fit is passed over. */
+static void run_list(dc_scanner *s, const int *list, int n, int *next,
+		     const uint8_t *y, int w, int h, int stride)
+{
+	for (int k = 0; k < n && s->n == 0; k++) {
+		int v = list[*next % n];
+		double px = work_px(s, v, w, h);
+		if (!(s->cfg.decoders & (unsigned)needs(v)) || px <= 0 ||
+		    s->cost[v] * px / 1e6 > s->budget) {
+			*next = (*next + 1) % n;
+			continue;
+		}
+		if (!try_attempt(s, v, y, w, h, stride, s->first_extra))
+			break;
+		s->first_extra = 0;
+		*next = (*next + 1) % n;
+	}
+}
+
+static int region_ok(const region *r, int w, int h)
+{
+	return r->ttl > 0 && r->x0 >= 0 && r->y0 >= 0 && r->x1 <= w &&
+	       r->y1 <= h && r->x1 - r->x0 >= 16 && r->y1 - r->y0 >= 16;
 }
 
 int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 		    int stride)
 {
-	const uint8_t *plane = y;
-
 	if (!s || !y || width <= 0 || height <= 0 || stride < width ||
 	    width > s->max_w || height > s->max_h)
 		return -1;
 
 	/* The previous frame's texts end here. */
-	release_results(s);
-	for (int i = 0; i < s->n; i++)
-		mbedtls_platform_zeroize(s->text[i], s->len[i] + 1);
-	s->n = 0;
+	clear_texts(s);
+	s->t0 = cpu_ms();
+	s->budget = s->cfg.budget_ms > 0 ? s->cfg.budget_ms
+					 : auto_budget(width, height);
+	s->first_extra = 1;
+	memset(&s->seen, 0, sizeof s->seen);
+	unsigned dec = s->cfg.decoders;
 
-	if (stride != width) {
-		for (int r = 0; r < height; r++)
-			memcpy(s->pack + (size_t)r * width,
-			       y + (size_t)r * stride, (size_t)width);
-		plane = s->pack;
+	if (s->cfg.single) {
+		if (dec & DC_SCAN_ZXING)
+			try_attempt(s, V_ZX_FAST, y, width, height, stride, 1);
+		if (dec & DC_SCAN_ZBAR)
+			try_attempt(s, V_ZB_FULL, y, width, height, stride, 1);
+		s->frame++;
+		return s->n;
 	}
-	zbar_image_set_size(s->img, (unsigned)width, (unsigned)height);
-	zbar_image_set_data(s->img, plane, (unsigned long)width * height,
-			    NULL);
-	int found = zbar_scan_image(s->zs, s->img);
-	if (found > 0) {
-		const zbar_symbol_set_t *set = zbar_image_get_symbols(s->img);
-		for (const zbar_symbol_t *sym =
-			     set ? zbar_symbol_set_first_symbol(set) : NULL;
-		     sym && s->n < DC_SCAN_MAX_CODES;
-		     sym = zbar_symbol_next(sym)) {
-			if (zbar_symbol_get_type(sym) != ZBAR_QRCODE)
-				continue;
-			const char *d = zbar_symbol_get_data(sym);
-			size_t n = zbar_symbol_get_data_length(sym);
-			/* Longer than any QR can hold as text: not ours. */
-			if (!d || n == 0 || n > DC_SCAN_MAX_TEXT)
-				continue;
-			if (already_have(s, d, n))
-				continue;
-			memcpy(s->text[s->n], d, n);
-			s->text[s->n][n] = 0;
-			s->len[s->n] = n;
-			s->n++;
+
+	/* ZBar alone: as before the scheduler, one whole-frame pass (with
+	 * its inverted retry) per frame. Without positions of undecoded
+	 * symbols there is no region to work on, and ZBar's passes on parts
+	 * or copies of the frame read less than the whole frame at density 1. */
+	if (!(dec & DC_SCAN_ZXING)) {
+		try_attempt(s, V_ZB_FULL, y, width, height, stride, 1);
+		s->frame++;
+		return s->n;
+	}
+
+	/* The cheap attempt on every frame. */
+	try_attempt(s, V_ZX_FAST, y, width, height, stride, 1);
+
+	if (s->n == 0) {
+		/* A symbol located now beats one seen earlier. */
+		if (s->seen.ttl)
+			s->roi = s->seen;
+		if (!region_ok(&s->roi, width, height))
+			memset(&s->roi, 0, sizeof s->roi);
+		if (s->roi.ttl) {
+			run_list(s, region_zx, N_REGION, &s->region_next, y,
+				 width, height, stride);
+			s->roi.ttl--;
+		} else if (s->frame % BLIND_PERIOD == BLIND_PERIOD - 1) {
+			/* Something code-like where no decoder located one:
+			 * its region first, then the whole-frame variants. */
+			if (find_region(s, y, width, height, stride, &s->roi)) {
+				run_list(s, region_zx, N_REGION, &s->region_next,
+					 y, width, height, stride);
+				s->roi.ttl = 0;
+			}
+			if (s->n == 0)
+				run_list(s, blind_zx, N_BLIND, &s->blind_next, y,
+					 width, height, stride);
 		}
 	}
-	/* Detach the caller's plane: it is only borrowed for this call. */
-	zbar_image_set_data(s->img, NULL, 0, NULL);
-	if (plane == s->pack)
-		mbedtls_platform_zeroize(s->pack, (size_t)width * height);
+	/* Where a code was read (or located) this frame is where to look
+	 * first if the next frame needs more than the cheap attempt. */
+	if (s->seen.ttl) {
+		s->roi = s->seen;
+		if (s->n)
+			s->region_next = 0;
+	}
+	s->frame++;
 	return s->n;
+}
+
+int dc_scanner_scan_still(dc_scanner *s, const uint8_t *y, int width,
+			  int height, int stride, int frames, int *used)
+{
+	if (used)
+		*used = 0;
+	if (!s || frames < 1 || frames > 1000)
+		return -1;
+	dc_scanner_wipe(s);
+	int n = 0;
+	for (int f = 0; f < frames; f++) {
+		n = dc_scanner_scan(s, y, width, height, stride);
+		if (used)
+			*used = f + 1;
+		if (n != 0)
+			break;
+	}
+	return n;
 }
 
 int dc_scanner_set_density(dc_scanner *s, int density)
 {
 	if (!s || density < 1 || density > 4)
 		return -1;
-	if (zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_X_DENSITY,
-					  density) != 0 ||
-	    zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_Y_DENSITY,
-					  density) != 0)
+	s->cfg.density = density;
+	return 0;
+}
+
+int dc_scanner_config(dc_scanner *s, const dc_scan_config *c)
+{
+	if (!s || !c || c->density < 1 || c->density > 4 ||
+	    !(c->budget_ms >= 0 && c->budget_ms <= DC_SCAN_BUDGET_MAX_MS) ||
+	    c->decoders == 0 ||
+	    (c->decoders & ~dc_scan_decoders_available()) != 0)
 		return -1;
+	dc_scanner_wipe(s);
+	s->cfg = *c;
+	s->cfg.single = c->single != 0;
 	return 0;
 }
 

@@ -1,5 +1,7 @@
 /*
- * bench-scan: frames per second of dc_scanner_scan() on synthetic camera
+ * bench-scan: frames per second of dc_scanner_scan() (default scheduler; a
+ * frame run is the mean over the schedule's cheap and costly frames; for
+ * read rates and per-decoder figures see bench_scan_rate.c) on synthetic camera
  * frames (grey background with sensor-like noise) at 640x480 and 1280x720:
  * no code, an SHC code (spec example-00's numeric text) and a DCC code (the
  * first HC1 "PREFIX" in dgc-testdata), each rendered with libqrencode at a
@@ -125,8 +127,10 @@ int main(int argc, char **argv)
 		{ 640, 480, 3, 4 },
 		{ 1280, 720, 5, 7 },
 	};
-	printf("bench-scan: median of %d runs, ZBar QR-only (inverted test on)\n",
-	       runs);
+	printf("bench-scan: median of %d runs, dc_scanner defaults (the scan "
+	       "scheduler over %s; docs/scanner.md)\n", runs,
+	       dc_scan_decoders_available() & DC_SCAN_ZXING ? "ZBar and zxing"
+							  : "ZBar");
 	printf("SHC: example-00 (%zu chars); DCC: %s (%zu chars)\n",
 	       strlen(shc), hc1_name, strlen(hc1));
 	printf("%-10s %-8s %7s %8s %6s %9s %8s %9s\n", "frame", "content",

@@ -49,6 +49,8 @@ int main(void)
 	CHECK_EQ_INT(c.result_ms, 4000);
 	CHECK(c.fullscreen);
 	CHECK(!c.tone);
+	CHECK_EQ_INT(c.scan_density, 1);
+	CHECK_EQ_INT(c.scan_budget_ms, 0);
 
 	const char *good =
 		"# Raspberry Pi 4, official 7\" display\n"
@@ -66,6 +68,8 @@ int main(void)
 		"capacity = 250\n"
 		"duplicate_warning_minutes = 90\n"
 		"tone = on\r\n"
+		"scan_density = 2\n"
+		"scan_budget_ms = 25\n"
 		"\n"
 		"   font = /usr/share/fonts/x.ttf  \n";
 	CHECK_EQ_INT(parse(&c, good, err, sizeof err), 0);
@@ -86,6 +90,8 @@ int main(void)
 	CHECK_EQ_INT(c.dup_warn_minutes, 90);
 	CHECK(c.tone);
 	CHECK_STR(c.font, "/usr/share/fonts/x.ttf");
+	CHECK_EQ_INT(c.scan_density, 2);
+	CHECK_EQ_INT(c.scan_budget_ms, 25);
 
 	/* A flag overrides the file through the same keys. */
 	CHECK_EQ_INT(dc_config_set(&c, "capacity", "0", err, sizeof err), 0);
@@ -105,6 +111,10 @@ int main(void)
 		{ "capacity = -1\n", "line 1: capacity: expected a number of people (0 = no limit)" },
 		{ "capacity = 99999999999999999999\n", "line 1: capacity: expected a number of people (0 = no limit)" },
 		{ "tone = loud\n", "line 1: tone: expected on or off" },
+		{ "scan_density = 0\n", "line 1: scan_density: expected 1, 2, 3 or 4" },
+		{ "scan_density = 5\n", "line 1: scan_density: expected 1, 2, 3 or 4" },
+		{ "scan_budget_ms = 1001\n", "line 1: scan_budget_ms: expected milliseconds per frame (0 = by frame size, at most 1000)" },
+		{ "scan_budget_ms = 12.5\n", "line 1: scan_budget_ms: expected milliseconds per frame (0 = by frame size, at most 1000)" },
 		{ "\n\njust words\n", "line 3: expected 'key = value', got 'just words'" },
 		{ "device = \"/dev/video0\n", "line 1: unterminated quote" },
 		{ "trust =\n", "line 1: trust: expected a folder path" },
