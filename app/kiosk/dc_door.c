@@ -29,6 +29,7 @@ struct dc_door {
 	dc_door_opts o;
 	bool virtual_clock;
 	dc_trust *trust;
+	dc_trustbundle_info bundle;
 	dc_policy *policy;
 	dc_kiosk *kiosk;
 	dc_scanner *scanner;
@@ -150,6 +151,11 @@ const dc_door_opts *dc_door_options(const dc_door *d)
 	return &d->o;
 }
 
+const dc_trustbundle_info *dc_door_bundle(const dc_door *d)
+{
+	return &d->bundle;
+}
+
 dc_kiosk *dc_door_kiosk(dc_door *d)
 {
 	return d->kiosk;
@@ -193,10 +199,30 @@ static int door_setup(dc_door *d)
 {
 	char err[512];
 	const dc_config *cfg = &d->o.cfg;
+	char oos[192] = "";
 	dc_core_init();
 	d->trust = dc_trust_new();
-	if (!d->trust || dc_trustload_dir(d->trust, cfg->trust, err, sizeof err) != 0) {
-		fprintf(stderr, "doorcheck: trust data: %s\n", d->trust ? err : "out of memory");
+	const char *pin = cfg->trust_pin[0] ? cfg->trust_pin
+			  : d->o.require_bundle ? DC_OPERATOR_PIN_PATH : NULL;
+	if (!d->trust) {
+		fprintf(stderr, "doorcheck: out of memory\n");
+		return -1;
+	}
+	if (pin) {
+		dc_err e = dc_trustbundle_load(d->trust, cfg->trust, pin, &d->bundle, err, sizeof err);
+		if (e != DC_OK) {
+			/* Keep running, refusing everyone, with the reason on
+			 * screen: a door that exits shows staff nothing. */
+			fprintf(stderr, "doorcheck: trust data refused: %s\n", err);
+			snprintf(oos, sizeof oos, "Trust data refused: %s", dc_strerror(e));
+			dc_trust_free(d->trust);
+			d->trust = dc_trust_new(); /* nothing half-loaded counts */
+			memset(&d->bundle, 0, sizeof d->bundle);
+			if (!d->trust)
+				return -1;
+		}
+	} else if (dc_trustload_dir(d->trust, cfg->trust, err, sizeof err) != 0) {
+		fprintf(stderr, "doorcheck: trust data: %s\n", err);
 		return -1;
 	}
 	if (load_policy(d, err, sizeof err) != 0) {
@@ -229,7 +255,12 @@ static int door_setup(dc_door *d)
 		.capacity = cfg->capacity,
 		.dup_warn_minutes = cfg->dup_warn_minutes,
 		.build_time = DC_BUILD_EPOCH,
-		.trust_time = dc_trust_data_time(d->trust),
+		/* the newer of the trust data's own date and the bundle's */
+		.trust_time = d->bundle.created > dc_trust_data_time(d->trust)
+				      ? d->bundle.created : dc_trust_data_time(d->trust),
+		.trust_warn_days = cfg->trust_warn_days,
+		.trust_max_days = cfg->trust_max_days,
+		.out_of_service = oos[0] ? oos : NULL,
 		.test_clock = d->o.test_clock && d->o.now,
 		.utc_offset_s = local_offset(d->wall0),
 		.check = door_check, .check_ctx = d,

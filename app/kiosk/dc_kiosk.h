@@ -14,7 +14,8 @@
  * in view, and when a partial multi-part card is given up, is the
  * collector's job (app/scan/dc_collect), the one owner of both.
  *
- * The idle screen is SCANNING, or CLOCK NOT SET when the wall clock cannot
+ * The idle screen is SCANNING, or OUT OF SERVICE (trust data refused, or
+ * older than trust_max_days), or CLOCK NOT SET when the wall clock cannot
  * be right (dc_clock_ok: earlier than the build time or the trust data
  * time; then nobody gets PASS), or CAPACITY REACHED when the admitted
  * count reached the cap.
@@ -57,6 +58,12 @@ typedef struct {
 	int64_t trust_time;        /* dc_trust_data_time(); 0 = unknown */
 	bool test_clock;           /* wall times are an explicit validation
 				    * time (--at): not checked (dc_clock_ok) */
+	/* Trust data age (from trust_time): past warn days the status line
+	 * says so; past max days the device is OUT OF SERVICE. 0 = off. */
+	unsigned trust_warn_days, trust_max_days;
+	/* Set: the device is OUT OF SERVICE for this reason (no personal
+	 * data; e.g. the trust folder was refused). Copied. NULL = in service. */
+	const char *out_of_service;
 	int32_t utc_offset_s;      /* local time offset: "today's" counters
 				    * restart at local midnight */
 	const uint8_t *hmac_key;   /* DC_SEEN_KEY_LEN bytes; NULL = random */

@@ -24,6 +24,7 @@ typedef enum {
 	DC_SCREEN_NOT_VERIFIABLE, /* plain link or unknown code: check by hand */
 	DC_SCREEN_CLOCK_NOT_SET,  /* device clock cannot be right: nobody passes */
 	DC_SCREEN_CAPACITY,       /* venue full: do not admit */
+	DC_SCREEN_OUT_OF_SERVICE, /* trust data refused or too old: nobody passes */
 	DC_SCREEN__COUNT
 } dc_screen_kind;
 
@@ -46,6 +47,7 @@ typedef struct {
 
 	/* --- status line (anonymous) ------------------------------------- */
 	int64_t trust_age_days;  /* -1 = trust data date unknown */
+	bool trust_stale;        /* older than the configured warning age */
 	bool clock_ok;
 	unsigned scanned, passed, failed, not_valid, not_verifiable;
 	unsigned admitted, capacity; /* capacity 0 = no limit */

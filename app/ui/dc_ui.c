@@ -43,6 +43,7 @@ SDL_Color dc_ui_colour(dc_screen_kind k)
 	case DC_SCREEN_NOT_VALID: return (SDL_Color){ 196, 65, 12, 255 };
 	case DC_SCREEN_NOT_VERIFIABLE: return (SDL_Color){ 29, 78, 137, 255 };
 	case DC_SCREEN_CLOCK_NOT_SET: return (SDL_Color){ 160, 82, 0, 255 };
+	case DC_SCREEN_OUT_OF_SERVICE: return (SDL_Color){ 0, 0, 0, 255 };
 	case DC_SCREEN_CAPACITY: return (SDL_Color){ 106, 27, 154, 255 };
 	case DC_SCREEN_CHUNKS: return (SDL_Color){ 21, 101, 192, 255 };
 	case DC_SCREEN_SCANNING:
@@ -189,6 +190,7 @@ static icon_kind icon_for(dc_screen_kind k)
 	case DC_SCREEN_FAIL: return ICON_CROSS;
 	case DC_SCREEN_NOT_VALID: return ICON_EXCLAIM;
 	case DC_SCREEN_CLOCK_NOT_SET: return ICON_EXCLAIM;
+	case DC_SCREEN_OUT_OF_SERVICE: return ICON_EXCLAIM;
 	case DC_SCREEN_NOT_VERIFIABLE: return ICON_QUESTION;
 	case DC_SCREEN_CAPACITY: return ICON_BAR;
 	default: return ICON_VIEWFINDER;
@@ -402,11 +404,14 @@ typedef struct {
 
 static void status_text(const dc_screen *s, char *a, size_t al, char *b, size_t bl)
 {
-	char trust[48];
+	char trust[64];
 	if (s->trust_age_days < 0)
 		snprintf(trust, sizeof trust, "Trust data date unknown");
 	else if (s->trust_age_days == 0)
 		snprintf(trust, sizeof trust, "Trust data from today");
+	else if (s->trust_stale)
+		snprintf(trust, sizeof trust, "TRUST DATA %lld DAYS OLD: UPDATE IT",
+			 (long long)s->trust_age_days);
 	else
 		snprintf(trust, sizeof trust, "Trust data %lld day%s old",
 			 (long long)s->trust_age_days, s->trust_age_days == 1 ? "" : "s");
@@ -613,6 +618,8 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 			hint = "This is not a failure of the holder";
 		else if (s->kind == DC_SCREEN_CLOCK_NOT_SET)
 			hint = "Nobody can be passed until the date and time are set";
+		else if (s->kind == DC_SCREEN_OUT_OF_SERVICE)
+			hint = "Nobody can be passed until the operator installs trust data";
 		else if (s->kind == DC_SCREEN_CAPACITY && !s->is_result) {
 			FMT(extra, "%u of %u admitted", s->admitted, s->capacity);
 			hint = extra;

@@ -46,6 +46,10 @@ static inline void dc_sample_screen(dc_screen_kind k, dc_screen *s)
 	case DC_SCREEN_CLOCK_NOT_SET:
 		snprintf(s->reason, sizeof s->reason, "Device clock is not set: cannot check dates");
 		break;
+	case DC_SCREEN_OUT_OF_SERVICE:
+		snprintf(s->reason, sizeof s->reason,
+			 "Trust folder differs from its signed bundle (edited by hand?)");
+		break;
 	case DC_SCREEN_CAPACITY:
 		snprintf(s->reason, sizeof s->reason, "Venue is full: 250 of 250 admitted");
 		s->is_result = false;
