@@ -14,6 +14,7 @@
 #include "dc_trust.h"
 #include "dc_trustload.h"
 #include "dc_verify.h"
+#include "dc_time.h"
 #include "dc_wedge.h"
 
 #ifndef DC_BUILD_EPOCH
@@ -40,6 +41,9 @@ struct dc_door {
 	dc_tone *tone;
 	dc_wedge wedge;    /* keyboard-wedge scanner vs staff keys */
 	uint64_t now_ms;   /* last event time */
+	uint64_t fps_t0;   /* measured frame rate: window start, frames in it */
+	unsigned fps_frames;
+	double fps;
 	uint64_t mono0;    /* event clock at start */
 	int64_t wall0;     /* wall clock at start */
 };
@@ -347,6 +351,8 @@ static bool door_key(dc_door *d, const SDL_KeyboardEvent *ev, uint64_t t, bool *
 		dc_kiosk_adjust_admitted(d->kiosk, 1);
 	else if (k == SDLK_0 && ctrl)
 		dc_kiosk_adjust_admitted(d->kiosk, 0);
+	else if (k == SDLK_o || k == SDLK_F2)
+		dc_door_show_operator(d, t);
 	else
 		return false;
 	return true;
@@ -396,6 +402,14 @@ static bool door_frame(dc_door *d, uint64_t *t)
 	dc_frame f;
 	dc_src_status st = dc_source_next(d->src, &f, FRAME_MS);
 	*t = dc_door_mono_ms();
+	if (st == DC_SRC_OK) {
+		d->fps_frames++;
+		if (*t - d->fps_t0 >= 2000) {
+			d->fps = d->fps_frames * 1000.0 / (double)(*t - d->fps_t0);
+			d->fps_t0 = *t;
+			d->fps_frames = 0;
+		}
+	}
 	if (st == DC_SRC_OK && f.kind == DC_FRAME_GREY)
 		dc_door_feed_grey(d, *t, f.y, f.width, f.height, f.stride);
 	else if (st == DC_SRC_OK && f.kind == DC_FRAME_TEXT)
@@ -505,6 +519,51 @@ out:
 	if (win)
 		SDL_DestroyWindow(win);
 	return rc;
+}
+
+/* --- operator screen ---------------------------------------------------- */
+
+/* snprintf whose cut-off result is accepted on purpose. */
+#define LINE(buf, ...) do { if (snprintf((buf), sizeof(buf), __VA_ARGS__) < 0) (buf)[0] = 0; } while (0)
+
+void dc_door_show_operator(dc_door *d, uint64_t t)
+{
+	char l[DC_SCREEN_INFO_LINES][192], when[32], pol[2048];
+	const char *lines[DC_SCREEN_INFO_LINES];
+	const dc_config *cfg = &d->o.cfg;
+	const dc_screen *s = dc_kiosk_screen(d->kiosk);
+	int64_t wall = dc_door_wall(d, t);
+	memset(l, 0, sizeof l);
+	dc_time_format((double)DC_BUILD_EPOCH, when, sizeof when);
+	LINE(l[0], "doorcheck %s, built %.10s", DC_VERSION, when);
+	if (d->bundle.version) {
+		dc_time_format((double)d->bundle.created, when, sizeof when);
+		LINE(l[1], "Trust bundle version %lld, created %.10s, %lld days old",
+			 (long long)d->bundle.version, when,
+			 (long long)(wall > d->bundle.created ? (wall - d->bundle.created) / 86400 : 0));
+	} else {
+		LINE(l[1], "Trust folder %s (no signed bundle)", cfg->trust);
+	}
+	LINE(l[2], "%zu SHC issuers, %zu DCC signers, %zu DCC revocation entries",
+		 dc_trust_issuer_count(d->trust), dc_trust_dsc_count(d->trust),
+		 dc_trust_dcc_revocation_count(d->trust));
+	/* The policy file's lines, comments left out, as one sentence. */
+	dc_policy_write(d->policy, pol, sizeof pol);
+	size_t n = (size_t)snprintf(l[3], sizeof l[3], "Policy:");
+	for (char *p = strtok(pol, "\n"); p && n < sizeof l[3]; p = strtok(NULL, "\n"))
+		if (p[0] != '#' && p[0])
+			n += (size_t)snprintf(l[3] + n, sizeof l[3] - n, "%s %s", n > 7 ? ";" : "", p);
+	LINE(l[4], "Camera: %s %s %dx%d, %.1f fps", cfg->camera, cfg->device,
+		 cfg->camera_width, cfg->camera_height, d->fps);
+	dc_time_format((double)wall, when, sizeof when);
+	LINE(l[5], "%s: %s", d->o.test_clock ? "Test clock" :
+		 s->clock_ok ? "Clock OK" : "CLOCK NOT SET", when);
+	LINE(l[6], "Today: %u scanned, %u pass, %u fail, %u not valid, "
+		 "%u not verifiable; %u admitted", s->scanned, s->passed, s->failed, s->not_valid,
+		 s->not_verifiable, s->admitted);
+	for (int i = 0; i < DC_SCREEN_INFO_LINES; i++)
+		lines[i] = l[i];
+	dc_kiosk_show_info(d->kiosk, t, lines, DC_SCREEN_INFO_LINES);
 }
 
 /* --- command line -------------------------------------------------------- */

@@ -83,6 +83,12 @@ const dc_trustbundle_info *dc_door_bundle(const dc_door *d);
 dc_kiosk *dc_door_kiosk(dc_door *d);
 dc_ui *dc_door_ui(dc_door *d);
 
+/* Shows the operator screen (O or F2 in the window): version and build
+ * date; trust bundle version, created date and age; SHC issuers, DCC
+ * signers and revocation entries; the policy in words; camera, frame size
+ * and measured fps; clock state; today's counters. No holder data. */
+void dc_door_show_operator(dc_door *d, uint64_t t);
+
 /* (Re)opens the configured camera or text source. 0, or -1 (printed). */
 int dc_door_open_source(dc_door *d);
 dc_source *dc_door_source(dc_door *d);       /* NULL when not open */
@@ -107,7 +113,7 @@ typedef struct {
 } dc_door_window;
 
 /* Runs the window until quit. Door keys: Enter/D dismiss, +/- admitted
- * count, Ctrl+0 reset it, Ctrl+Q quit. Every key goes through dc_wedge
+ * count, Ctrl+0 reset it, O/F2 operator screen, Ctrl+Q quit. Every key goes through dc_wedge
  * first: a keyboard-wedge scanner's burst is fed as a code and reaches
  * neither the door's keys nor w->key; lone keys reach them ~100 ms late.
  * Returns the process exit code. */

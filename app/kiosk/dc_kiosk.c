@@ -12,7 +12,7 @@
 /* snprintf whose result is used, so a cut-off line is accepted on purpose. */
 #define FMT(buf, ...) do { if (snprintf((buf), sizeof(buf), __VA_ARGS__) < 0) (buf)[0] = 0; } while (0)
 
-typedef enum { ST_IDLE, ST_CHUNKS, ST_RESULT } kiosk_state;
+typedef enum { ST_IDLE, ST_CHUNKS, ST_RESULT, ST_INFO } kiosk_state;
 
 struct dc_kiosk {
 	dc_kiosk_config cfg;
@@ -384,6 +384,10 @@ void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall)
 		go_idle(k, true);
 		return;
 	}
+	if (k->st == ST_INFO && age >= DC_KIOSK_INFO_MS) {
+		go_idle(k, false);
+		return;
+	}
 	if (k->cfg.dup_warn_minutes)
 		dc_seen_expire(k->admitted_seen, now_ms,
 			       (uint64_t)k->cfg.dup_warn_minutes * 60000u);
@@ -414,6 +418,24 @@ void dc_kiosk_adjust_admitted(dc_kiosk *k, int delta)
 		sync_status(k);
 		k->gen++;
 	}
+}
+
+void dc_kiosk_show_info(dc_kiosk *k, uint64_t now_ms, const char *const *lines, size_t n)
+{
+	if (!k)
+		return;
+	/* A result on screen is wiped first, as when it times out. */
+	if (k->st == ST_RESULT || k->st == ST_CHUNKS)
+		go_idle(k, true);
+	mbedtls_platform_zeroize(&k->scr, sizeof k->scr);
+	k->scr.kind = DC_SCREEN_OPERATOR;
+	for (size_t i = 0; i < n && i < DC_SCREEN_INFO_LINES; i++)
+		if (lines[i])
+			FMT(k->scr.info[i], "%s", lines[i]);
+	sync_status(k);
+	k->st = ST_INFO;
+	k->since_ms = now_ms;
+	k->gen++;
 }
 
 void dc_kiosk_dismiss(dc_kiosk *k, uint64_t now_ms, int64_t wall)

@@ -42,6 +42,7 @@
 #include "dc_screen.h"
 
 #define DC_KIOSK_DEFAULT_RESULT_MS 4000u
+#define DC_KIOSK_INFO_MS 30000u /* the operator screen goes away after this */
 #define DC_KIOSK_SEEN_ENTRIES 4096u
 
 /* Fills rec and pol for n texts at wall time now. Must always initialise
@@ -98,6 +99,11 @@ void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall);
 /* Staff keys: delta < 0: people left; delta > 0: people let in by hand;
  * delta == 0: reset the admitted count to 0. */
 void dc_kiosk_adjust_admitted(dc_kiosk *k, int delta);
+
+/* The operator screen: n (<= DC_SCREEN_INFO_LINES) lines of device
+ * information, copied; never holder data. It shows until
+ * DC_KIOSK_INFO_MS passed, a dismiss, or a credential. */
+void dc_kiosk_show_info(dc_kiosk *k, uint64_t now_ms, const char *const *lines, size_t n);
 
 /* Ends the current result now (staff pressed a key). */
 void dc_kiosk_dismiss(dc_kiosk *k, uint64_t now_ms, int64_t wall);

@@ -44,6 +44,7 @@ SDL_Color dc_ui_colour(dc_screen_kind k)
 	case DC_SCREEN_NOT_VERIFIABLE: return (SDL_Color){ 29, 78, 137, 255 };
 	case DC_SCREEN_CLOCK_NOT_SET: return (SDL_Color){ 160, 82, 0, 255 };
 	case DC_SCREEN_OUT_OF_SERVICE: return (SDL_Color){ 0, 0, 0, 255 };
+	case DC_SCREEN_OPERATOR: return (SDL_Color){ 69, 90, 100, 255 };
 	case DC_SCREEN_CAPACITY: return (SDL_Color){ 106, 27, 154, 255 };
 	case DC_SCREEN_CHUNKS: return (SDL_Color){ 21, 101, 192, 255 };
 	case DC_SCREEN_SCANNING:
@@ -191,6 +192,7 @@ static icon_kind icon_for(dc_screen_kind k)
 	case DC_SCREEN_NOT_VALID: return ICON_EXCLAIM;
 	case DC_SCREEN_CLOCK_NOT_SET: return ICON_EXCLAIM;
 	case DC_SCREEN_OUT_OF_SERVICE: return ICON_EXCLAIM;
+	case DC_SCREEN_OPERATOR: return ICON_QUESTION;
 	case DC_SCREEN_NOT_VERIFIABLE: return ICON_QUESTION;
 	case DC_SCREEN_CAPACITY: return ICON_BAR;
 	default: return ICON_VIEWFINDER;
@@ -557,7 +559,7 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 	draw_banner(ui, r, &L, s);
 
 	int U = L.u;
-	item it[8];
+	item it[DC_SCREEN_INFO_LINES > 8 ? DC_SCREEN_INFO_LINES : 8];
 	int n = 0;
 	memset(it, 0, sizeof it);
 	switch (s->kind) {
@@ -578,6 +580,12 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 		it[n++] = (item){ s->summary[0], U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false, false };
 		it[n++] = (item){ s->summary[1], U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false, false };
 		it[n++] = (item){ s->issuer, U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false, false };
+		layout_body(ui, r, &L, it, n, LEFT);
+		break;
+	case DC_SCREEN_OPERATOR:
+		for (int i = 0; i < DC_SCREEN_INFO_LINES; i++)
+			it[n++] = (item){ s->info[i], U * 5 / 100, i == 3 ? 2 : 1, i ? INK : GREY,
+					  DC_UI_BOX_TEXT, false, false };
 		layout_body(ui, r, &L, it, n, LEFT);
 		break;
 	case DC_SCREEN_SCANNING:
