@@ -75,7 +75,10 @@ static int render(headless *h, bool force)
 		const char *name = !h->input_name ? "start"
 			: !strncmp(h->input_name, "text:", 5) ? "text" : h->input_name;
 		const char *base = strrchr(name, '/');
-		printf("%s: %-16s%s\n", base ? base + 1 : name, dc_screen_name(s->kind), file);
+		if (file[0])
+			printf("%s: %-16s%s\n", base ? base + 1 : name, dc_screen_name(s->kind), file);
+		else
+			printf("%s: %s\n", base ? base + 1 : name, dc_screen_name(s->kind));
 	}
 	return 0;
 }

@@ -18,8 +18,10 @@
  * the reason. Trust data holds no personal data, so paths and file names
  * may be printed.
  *
- * install never leaves a half-written trust folder: the new folder is
- * written and fsynced beside the old one, loaded as the kiosk would load it,
+ * install never leaves a half-written trust folder: the new folder (the
+ * bundle's files and the signed bundle itself, so that the kiosk can check
+ * the folder at every start: dc_trustbundle.h) is written and fsynced
+ * beside the old one, loaded as the kiosk would load it,
  * and only then swapped in with one rename (renameat2 RENAME_EXCHANGE where
  * the file system has it, else two renames).
  */
@@ -47,6 +49,7 @@
 #include "dc_dcclist.h"
 #include "dc_vciimport.h"
 #include "dc_time.h"
+#include "dc_trustbundle.h"
 #include "dc_trustload.h"
 
 #define EXIT_REFUSED 1
@@ -599,6 +602,20 @@ static int write_bundle_files(const dc_bundle *b, const char *dir)
 	return fsync_path(dir, O_RDONLY | O_DIRECTORY);
 }
 
+/* Copies the signed bundle file name from bundle_dir into dir. */
+static int copy_bundle_file(const char *bundle_dir, const char *dir, const char *name)
+{
+	char src[MAX_PATH], dst[MAX_PATH], err[512];
+	uint8_t *buf;
+	size_t len;
+	if (join(src, bundle_dir, name) || join(dst, dir, name) ||
+	    dc_read_file(src, DC_BUNDLE_MAX_JSON, &buf, &len, err, sizeof err))
+		return -1;
+	int rc = write_new_file(dst, buf, len);
+	free(buf);
+	return rc;
+}
+
 /* Puts fresh in place of target. Afterwards *old names what must be
  * removed (the previous folder), or is empty. */
 static int swap_in(const char *fresh, const char *target, char *old, bool exists)
@@ -717,7 +734,10 @@ static int cmd_install(int argc, char **argv)
 		goto out;
 	}
 	made = true;
-	if (chmod(fresh, 0755) != 0 || write_bundle_files(b, fresh) != 0) {
+	if (chmod(fresh, 0755) != 0 || write_bundle_files(b, fresh) != 0 ||
+	    copy_bundle_file(bdir, fresh, BUNDLE_JSON) != 0 ||
+	    copy_bundle_file(bdir, fresh, BUNDLE_SIG) != 0 ||
+	    fsync_path(fresh, O_RDONLY | O_DIRECTORY) != 0) {
 		fail_io("cannot write into %s: %s", fresh, strerror(errno));
 		goto out;
 	}
@@ -726,7 +746,7 @@ static int cmd_install(int argc, char **argv)
 		fail_io("out of memory%s%s", "", NULL);
 		goto out;
 	}
-	if (dc_trustload_dir(t, fresh, err, sizeof err)) {
+	if (dc_trustbundle_load(t, fresh, pin, NULL, err, sizeof err) != DC_OK) {
 		/* err names the temporary folder: show the file name only. */
 		size_t fl = strlen(fresh);
 		const char *shown = strncmp(err, fresh, fl) == 0 && err[fl] == '/' ? err + fl + 1 : err;

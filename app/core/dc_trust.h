@@ -181,6 +181,8 @@ typedef enum {
 } dc_dcc_hash_type;
 
 size_t dc_trust_dsc_count(const dc_trust *t);
+/* DCC revocation entries loaded (all hash types). */
+size_t dc_trust_dcc_revocation_count(const dc_trust *t);
 
 /* The nth (0-based) signer certificate whose kid is `kid`; NULL past the
  * last one. Several certificates may share a kid: callers try each. */

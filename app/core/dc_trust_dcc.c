@@ -490,6 +490,11 @@ size_t dc_trust_dsc_count(const dc_trust *t)
 	return t && t->dsc ? t->dsc->n_dscs : 0;
 }
 
+size_t dc_trust_dcc_revocation_count(const dc_trust *t)
+{
+	return t && t->dsc ? t->dsc->n_revoked : 0;
+}
+
 const dc_dsc *dc_trust_find_dsc(const dc_trust *t, const uint8_t kid[DC_DSC_KID_LEN],
 				size_t nth)
 {

@@ -8,6 +8,7 @@
 #include "dc_collect.h"
 #include "dc_kiosk.h"
 #include "dc_kv.h"
+#include "dc_trustbundle.h"
 
 #define DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
@@ -20,7 +21,9 @@ void dc_config_defaults(dc_config *c)
 	c->fullscreen = true;
 	c->result_ms = DC_KIOSK_DEFAULT_RESULT_MS;
 	c->chunk_timeout_ms = DC_COLLECT_DEFAULT_TIMEOUT_MS;
-	snprintf(c->trust, sizeof c->trust, "%s", "/etc/doorcheck/trust");
+	snprintf(c->trust, sizeof c->trust, "%s", DC_TRUST_INSTALLED_DIR);
+	c->trust_warn_days = 30;
+	c->trust_max_days = 90;
 	snprintf(c->font, sizeof c->font, "%s", DEFAULT_FONT);
 	c->scan_density = 1;
 	c->scan_budget_ms = 0;
@@ -127,6 +130,7 @@ static const char *const keys[] = {
 	"fullscreen", "result_seconds", "chunk_timeout_seconds", "policy", "trust",
 	"capacity", "duplicate_warning_minutes", "tone", "font",
 	"scan_density", "scan_budget_ms",
+	"trust_pin", "trust_warn_days", "trust_max_days",
 };
 
 bool dc_config_is_key(const char *key)
@@ -182,6 +186,18 @@ int dc_config_set(dc_config *c, const char *key, const char *v, char *err, size_
 	if (!strcmp(key, "trust"))
 		return set_str(c->trust, sizeof c->trust, v) || !*v
 			? fail(err, errlen, key, "expected a folder path") : 0;
+	if (!strcmp(key, "trust_pin"))
+		return set_str(c->trust_pin, sizeof c->trust_pin, v)
+			? fail(err, errlen, key, "too long") : 0;
+	if (!strcmp(key, "trust_warn_days") || !strcmp(key, "trust_max_days")) {
+		if (parse_uint(v, 3650, &n))
+			return fail(err, errlen, key, "expected days (0 = off, at most 3650)");
+		if (!strcmp(key, "trust_warn_days"))
+			c->trust_warn_days = (unsigned)n;
+		else
+			c->trust_max_days = (unsigned)n;
+		return 0;
+	}
 	if (!strcmp(key, "font"))
 		return set_str(c->font, sizeof c->font, v) || !*v
 			? fail(err, errlen, key, "expected a font file path") : 0;

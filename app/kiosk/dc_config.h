@@ -32,6 +32,13 @@ typedef struct {
 	uint32_t chunk_timeout_ms;
 	char policy[DC_CONFIG_PATH_MAX]; /* "" = built-in default policy */
 	char trust[DC_CONFIG_PATH_MAX];  /* trust folder */
+	/* The operator's public key: the trust folder must be an installed,
+	 * signed bundle (dc_trustbundle.h). "" = a plain folder (simulator,
+	 * development); the door program always checks, with
+	 * DC_OPERATOR_PIN_PATH when this is empty. */
+	char trust_pin[DC_CONFIG_PATH_MAX];
+	unsigned trust_warn_days; /* status line warns past this age; 0 = off */
+	unsigned trust_max_days;  /* nobody passes past this age; 0 = off */
 	unsigned capacity;      /* 0 = no limit */
 	uint32_t dup_warn_minutes; /* 0 = off */
 	bool tone;

@@ -14,6 +14,7 @@
 #include "dc_trust.h"
 #include "dc_trustload.h"
 #include "dc_verify.h"
+#include "dc_time.h"
 #include "dc_wedge.h"
 
 #ifndef DC_BUILD_EPOCH
@@ -29,6 +30,7 @@ struct dc_door {
 	dc_door_opts o;
 	bool virtual_clock;
 	dc_trust *trust;
+	dc_trustbundle_info bundle;
 	dc_policy *policy;
 	dc_kiosk *kiosk;
 	dc_scanner *scanner;
@@ -39,6 +41,9 @@ struct dc_door {
 	dc_tone *tone;
 	dc_wedge wedge;    /* keyboard-wedge scanner vs staff keys */
 	uint64_t now_ms;   /* last event time */
+	uint64_t fps_t0;   /* measured frame rate: window start, frames in it */
+	unsigned fps_frames;
+	double fps;
 	uint64_t mono0;    /* event clock at start */
 	int64_t wall0;     /* wall clock at start */
 };
@@ -157,6 +162,11 @@ const dc_door_opts *dc_door_options(const dc_door *d)
 	return &d->o;
 }
 
+const dc_trustbundle_info *dc_door_bundle(const dc_door *d)
+{
+	return &d->bundle;
+}
+
 dc_kiosk *dc_door_kiosk(dc_door *d)
 {
 	return d->kiosk;
@@ -200,10 +210,30 @@ static int door_setup(dc_door *d)
 {
 	char err[512];
 	const dc_config *cfg = &d->o.cfg;
+	char oos[192] = "";
 	dc_core_init();
 	d->trust = dc_trust_new();
-	if (!d->trust || dc_trustload_dir(d->trust, cfg->trust, err, sizeof err) != 0) {
-		fprintf(stderr, "doorcheck: trust data: %s\n", d->trust ? err : "out of memory");
+	const char *pin = cfg->trust_pin[0] ? cfg->trust_pin
+			  : d->o.require_bundle ? DC_OPERATOR_PIN_PATH : NULL;
+	if (!d->trust) {
+		fprintf(stderr, "doorcheck: out of memory\n");
+		return -1;
+	}
+	if (pin) {
+		dc_err e = dc_trustbundle_load(d->trust, cfg->trust, pin, &d->bundle, err, sizeof err);
+		if (e != DC_OK) {
+			/* Keep running, refusing everyone, with the reason on
+			 * screen: a door that exits shows staff nothing. */
+			fprintf(stderr, "doorcheck: trust data refused: %s\n", err);
+			snprintf(oos, sizeof oos, "Trust data refused: %s", dc_strerror(e));
+			dc_trust_free(d->trust);
+			d->trust = dc_trust_new(); /* nothing half-loaded counts */
+			memset(&d->bundle, 0, sizeof d->bundle);
+			if (!d->trust)
+				return -1;
+		}
+	} else if (dc_trustload_dir(d->trust, cfg->trust, err, sizeof err) != 0) {
+		fprintf(stderr, "doorcheck: trust data: %s\n", err);
 		return -1;
 	}
 	if (load_policy(d, err, sizeof err) != 0) {
@@ -236,7 +266,12 @@ static int door_setup(dc_door *d)
 		.capacity = cfg->capacity,
 		.dup_warn_minutes = cfg->dup_warn_minutes,
 		.build_time = DC_BUILD_EPOCH,
-		.trust_time = dc_trust_data_time(d->trust),
+		/* the newer of the trust data's own date and the bundle's */
+		.trust_time = d->bundle.created > dc_trust_data_time(d->trust)
+				      ? d->bundle.created : dc_trust_data_time(d->trust),
+		.trust_warn_days = cfg->trust_warn_days,
+		.trust_max_days = cfg->trust_max_days,
+		.out_of_service = oos[0] ? oos : NULL,
 		.test_clock = d->o.test_clock && d->o.now,
 		.utc_offset_s = local_offset(d->wall0),
 		.check = door_check, .check_ctx = d,
@@ -323,6 +358,8 @@ static bool door_key(dc_door *d, const SDL_KeyboardEvent *ev, uint64_t t, bool *
 		dc_kiosk_adjust_admitted(d->kiosk, 1);
 	else if (k == SDLK_0 && ctrl)
 		dc_kiosk_adjust_admitted(d->kiosk, 0);
+	else if (k == SDLK_o || k == SDLK_F2)
+		dc_door_show_operator(d, t);
 	else
 		return false;
 	return true;
@@ -372,6 +409,14 @@ static bool door_frame(dc_door *d, uint64_t *t)
 	dc_frame f;
 	dc_src_status st = dc_source_next(d->src, &f, FRAME_MS);
 	*t = dc_door_mono_ms();
+	if (st == DC_SRC_OK) {
+		d->fps_frames++;
+		if (*t - d->fps_t0 >= 2000) {
+			d->fps = d->fps_frames * 1000.0 / (double)(*t - d->fps_t0);
+			d->fps_t0 = *t;
+			d->fps_frames = 0;
+		}
+	}
 	if (st == DC_SRC_OK && f.kind == DC_FRAME_GREY)
 		dc_door_feed_grey(d, *t, f.y, f.width, f.height, f.stride);
 	else if (st == DC_SRC_OK && f.kind == DC_FRAME_TEXT)
@@ -481,6 +526,51 @@ out:
 	if (win)
 		SDL_DestroyWindow(win);
 	return rc;
+}
+
+/* --- operator screen ---------------------------------------------------- */
+
+/* snprintf whose cut-off result is accepted on purpose. */
+#define LINE(buf, ...) do { if (snprintf((buf), sizeof(buf), __VA_ARGS__) < 0) (buf)[0] = 0; } while (0)
+
+void dc_door_show_operator(dc_door *d, uint64_t t)
+{
+	char l[DC_SCREEN_INFO_LINES][192], when[32], pol[2048];
+	const char *lines[DC_SCREEN_INFO_LINES];
+	const dc_config *cfg = &d->o.cfg;
+	const dc_screen *s = dc_kiosk_screen(d->kiosk);
+	int64_t wall = dc_door_wall(d, t);
+	memset(l, 0, sizeof l);
+	dc_time_format((double)DC_BUILD_EPOCH, when, sizeof when);
+	LINE(l[0], "doorcheck %s, built %.10s", DC_VERSION, when);
+	if (d->bundle.version) {
+		dc_time_format((double)d->bundle.created, when, sizeof when);
+		LINE(l[1], "Trust bundle version %lld, created %.10s, %lld days old",
+			 (long long)d->bundle.version, when,
+			 (long long)(wall > d->bundle.created ? (wall - d->bundle.created) / 86400 : 0));
+	} else {
+		LINE(l[1], "Trust folder %s (no signed bundle)", cfg->trust);
+	}
+	LINE(l[2], "%zu SHC issuers, %zu DCC signers, %zu DCC revocation entries",
+		 dc_trust_issuer_count(d->trust), dc_trust_dsc_count(d->trust),
+		 dc_trust_dcc_revocation_count(d->trust));
+	/* The policy file's lines, comments left out, as one sentence. */
+	dc_policy_write(d->policy, pol, sizeof pol);
+	size_t n = (size_t)snprintf(l[3], sizeof l[3], "Policy:");
+	for (char *p = strtok(pol, "\n"); p && n < sizeof l[3]; p = strtok(NULL, "\n"))
+		if (p[0] != '#' && p[0])
+			n += (size_t)snprintf(l[3] + n, sizeof l[3] - n, "%s %s", n > 7 ? ";" : "", p);
+	LINE(l[4], "Camera: %s %s %dx%d, %.1f fps", cfg->camera, cfg->device,
+		 cfg->camera_width, cfg->camera_height, d->fps);
+	dc_time_format((double)wall, when, sizeof when);
+	LINE(l[5], "%s: %s", d->o.test_clock ? "Test clock" :
+		 s->clock_ok ? "Clock OK" : "CLOCK NOT SET", when);
+	LINE(l[6], "Today: %u scanned, %u pass, %u fail, %u not valid, "
+		 "%u not verifiable; %u admitted", s->scanned, s->passed, s->failed, s->not_valid,
+		 s->not_verifiable, s->admitted);
+	for (int i = 0; i < DC_SCREEN_INFO_LINES; i++)
+		lines[i] = l[i];
+	dc_kiosk_show_info(d->kiosk, t, lines, DC_SCREEN_INFO_LINES);
 }
 
 /* --- command line -------------------------------------------------------- */

@@ -23,6 +23,7 @@
 #include "dc_config.h"
 #include "dc_kiosk.h"
 #include "dc_source.h"
+#include "dc_trustbundle.h"
 #include "dc_ui.h"
 
 typedef struct {
@@ -36,6 +37,12 @@ typedef struct {
 	 * doorcheck-verify --at): a test clock, which the clock check
 	 * accepts (dc_clock_ok). The door program never sets it. */
 	bool test_clock;
+	/* The trust folder must be an installed, signed bundle, checked at
+	 * start (dc_trustbundle_load with cfg.trust_pin, or
+	 * DC_OPERATOR_PIN_PATH): the door program. Otherwise only when
+	 * cfg.trust_pin is set. A refused folder leaves the device OUT OF
+	 * SERVICE, with the reason on screen. */
+	bool require_bundle;
 } dc_door_opts;
 
 /* What a program built on the door adds to its command line. */
@@ -71,8 +78,16 @@ void dc_door_feed_grey(dc_door *d, uint64_t t, const uint8_t *y, int w, int h,
 uint64_t dc_door_mono_ms(void);              /* CLOCK_MONOTONIC in ms */
 int64_t dc_door_wall(const dc_door *d, uint64_t t); /* wall time of event time t */
 const dc_door_opts *dc_door_options(const dc_door *d);
+/* The installed bundle (all 0 without one or when it was refused). */
+const dc_trustbundle_info *dc_door_bundle(const dc_door *d);
 dc_kiosk *dc_door_kiosk(dc_door *d);
 dc_ui *dc_door_ui(dc_door *d);
+
+/* Shows the operator screen (O or F2 in the window): version and build
+ * date; trust bundle version, created date and age; SHC issuers, DCC
+ * signers and revocation entries; the policy in words; camera, frame size
+ * and measured fps; clock state; today's counters. No holder data. */
+void dc_door_show_operator(dc_door *d, uint64_t t);
 
 /* (Re)opens the configured camera or text source. 0, or -1 (printed). */
 int dc_door_open_source(dc_door *d);
@@ -98,7 +113,7 @@ typedef struct {
 } dc_door_window;
 
 /* Runs the window until quit. Door keys: Enter/D dismiss, +/- admitted
- * count, Ctrl+0 reset it, Ctrl+Q quit. Every key goes through dc_wedge
+ * count, Ctrl+0 reset it, O/F2 operator screen, Ctrl+Q quit. Every key goes through dc_wedge
  * first: a keyboard-wedge scanner's burst is fed as a code and reaches
  * neither the door's keys nor w->key; lone keys reach them ~100 ms late.
  * Returns the process exit code. */

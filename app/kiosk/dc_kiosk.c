@@ -12,7 +12,7 @@
 /* snprintf whose result is used, so a cut-off line is accepted on purpose. */
 #define FMT(buf, ...) do { if (snprintf((buf), sizeof(buf), __VA_ARGS__) < 0) (buf)[0] = 0; } while (0)
 
-typedef enum { ST_IDLE, ST_CHUNKS, ST_RESULT } kiosk_state;
+typedef enum { ST_IDLE, ST_CHUNKS, ST_RESULT, ST_INFO } kiosk_state;
 
 struct dc_kiosk {
 	dc_kiosk_config cfg;
@@ -26,6 +26,7 @@ struct dc_kiosk {
 	int64_t day;              /* local day number of the counters */
 	uint64_t gen;
 	dc_screen scr;
+	char oos[192];            /* out-of-service reason from the config */
 	/* Working buffers sized at start-up: no allocation per scan. */
 	dc_record rec;
 	dc_policy_result pol;
@@ -53,14 +54,22 @@ static void roll_day(dc_kiosk *k)
 	k->scanned = k->passed = k->failed = k->not_valid = k->not_verifiable = 0;
 }
 
+/* Trust data age in whole days at the current wall time; -1 = unknown. */
+static int64_t trust_age(const dc_kiosk *k)
+{
+	if (k->cfg.trust_time <= 0 || k->wall < k->cfg.trust_time)
+		return -1;
+	return (k->wall - k->cfg.trust_time) / 86400;
+}
+
 static void sync_status(dc_kiosk *k)
 {
 	roll_day(k);
 	dc_screen *s = &k->scr;
 	s->clock_ok = k->clock_ok;
-	s->trust_age_days = -1;
-	if (k->cfg.trust_time > 0 && k->wall >= k->cfg.trust_time)
-		s->trust_age_days = (k->wall - k->cfg.trust_time) / 86400;
+	s->trust_age_days = trust_age(k);
+	s->trust_stale = k->cfg.trust_warn_days &&
+			 s->trust_age_days > (int64_t)k->cfg.trust_warn_days;
 	s->scanned = k->scanned;
 	s->passed = k->passed;
 	s->failed = k->failed;
@@ -70,6 +79,24 @@ static void sync_status(dc_kiosk *k)
 	s->capacity = k->cfg.capacity;
 }
 
+/* Why nobody can be served (reason in buf), or NULL. A clock problem
+ * comes before the age: on a wrong date the age means nothing. */
+static const char *service_problem(const dc_kiosk *k, char *buf, size_t cap)
+{
+	if (k->oos[0])
+		return k->oos;
+	if (!k->clock_ok)
+		return NULL;
+	int64_t age = trust_age(k);
+	if (k->cfg.trust_max_days && age > (int64_t)k->cfg.trust_max_days) {
+		if (snprintf(buf, cap, "Trust data is %lld days old (limit %u): install an update",
+			     (long long)age, k->cfg.trust_max_days) < 0)
+			buf[0] = 0;
+		return buf;
+	}
+	return NULL;
+}
+
 static bool full(const dc_kiosk *k)
 {
 	return k->cfg.capacity > 0 && k->admitted >= k->cfg.capacity;
@@ -77,6 +104,9 @@ static bool full(const dc_kiosk *k)
 
 static dc_screen_kind idle_kind(const dc_kiosk *k)
 {
+	char why[192];
+	if (service_problem(k, why, sizeof why))
+		return DC_SCREEN_OUT_OF_SERVICE;
 	if (!k->clock_ok)
 		return DC_SCREEN_CLOCK_NOT_SET;
 	if (full(k))
@@ -91,7 +121,10 @@ static void go_idle(dc_kiosk *k, bool external)
 	mbedtls_platform_zeroize(&k->scr, sizeof k->scr);
 	k->scr.kind = idle_kind(k);
 	k->scr.is_result = false;
-	if (k->scr.kind == DC_SCREEN_CLOCK_NOT_SET)
+	char why[192];
+	if (k->scr.kind == DC_SCREEN_OUT_OF_SERVICE)
+		FMT(k->scr.reason, "%s", service_problem(k, why, sizeof why));
+	else if (k->scr.kind == DC_SCREEN_CLOCK_NOT_SET)
 		FMT(k->scr.reason, "%s", "Set the date and time: nobody can be passed until then");
 	else if (k->scr.kind == DC_SCREEN_CAPACITY)
 		FMT(k->scr.reason, "Venue is full: %u of %u admitted", k->admitted,
@@ -114,6 +147,9 @@ dc_kiosk *dc_kiosk_new(const dc_kiosk_config *cfg, uint64_t now_ms, int64_t wall
 	if (!k->cfg.result_ms)
 		k->cfg.result_ms = DC_KIOSK_DEFAULT_RESULT_MS;
 	k->cfg.hmac_key = NULL; /* not kept: dc_seen copies it */
+	if (cfg->out_of_service)
+		FMT(k->oos, "%s", cfg->out_of_service);
+	k->cfg.out_of_service = NULL; /* copied into oos */
 	k->admitted_seen = dc_seen_new(DC_KIOSK_SEEN_ENTRIES, cfg->hmac_key);
 	k->hasher = dc_seen_new(1, cfg->hmac_key);
 	if (!k->admitted_seen || !k->hasher) {
@@ -225,6 +261,7 @@ static void show_result(dc_kiosk *k, uint64_t now_ms, const uint8_t *hash, bool 
 	dc_screen *s = &k->scr;
 	const dc_record *r = &k->rec;
 	const dc_policy_result *p = &k->pol;
+	char why[192];
 
 	mbedtls_platform_zeroize(s, sizeof *s);
 	s->is_result = true;
@@ -235,6 +272,10 @@ static void show_result(dc_kiosk *k, uint64_t now_ms, const uint8_t *hash, bool 
 		s->kind = DC_SCREEN_NOT_VERIFIABLE;
 		FMT(s->reason, "%s", dc_strerror(r->reason));
 		k->not_verifiable++;
+	} else if (service_problem(k, why, sizeof why)) {
+		s->kind = DC_SCREEN_OUT_OF_SERVICE;
+		FMT(s->reason, "%s", service_problem(k, why, sizeof why));
+		k->not_valid++;
 	} else if (!k->clock_ok) {
 		/* Expiry and dose ages mean nothing on a wrong date. */
 		s->kind = DC_SCREEN_CLOCK_NOT_SET;
@@ -343,6 +384,10 @@ void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall)
 		go_idle(k, true);
 		return;
 	}
+	if (k->st == ST_INFO && age >= DC_KIOSK_INFO_MS) {
+		go_idle(k, false);
+		return;
+	}
 	if (k->cfg.dup_warn_minutes)
 		dc_seen_expire(k->admitted_seen, now_ms,
 			       (uint64_t)k->cfg.dup_warn_minutes * 60000u);
@@ -373,6 +418,24 @@ void dc_kiosk_adjust_admitted(dc_kiosk *k, int delta)
 		sync_status(k);
 		k->gen++;
 	}
+}
+
+void dc_kiosk_show_info(dc_kiosk *k, uint64_t now_ms, const char *const *lines, size_t n)
+{
+	if (!k)
+		return;
+	/* A result on screen is wiped first, as when it times out. */
+	if (k->st == ST_RESULT || k->st == ST_CHUNKS)
+		go_idle(k, true);
+	mbedtls_platform_zeroize(&k->scr, sizeof k->scr);
+	k->scr.kind = DC_SCREEN_OPERATOR;
+	for (size_t i = 0; i < n && i < DC_SCREEN_INFO_LINES; i++)
+		if (lines[i])
+			FMT(k->scr.info[i], "%s", lines[i]);
+	sync_status(k);
+	k->st = ST_INFO;
+	k->since_ms = now_ms;
+	k->gen++;
 }
 
 void dc_kiosk_dismiss(dc_kiosk *k, uint64_t now_ms, int64_t wall)

@@ -14,7 +14,8 @@
  * in view, and when a partial multi-part card is given up, is the
  * collector's job (app/scan/dc_collect), the one owner of both.
  *
- * The idle screen is SCANNING, or CLOCK NOT SET when the wall clock cannot
+ * The idle screen is SCANNING, or OUT OF SERVICE (trust data refused, or
+ * older than trust_max_days), or CLOCK NOT SET when the wall clock cannot
  * be right (dc_clock_ok: earlier than the build time or the trust data
  * time; then nobody gets PASS), or CAPACITY REACHED when the admitted
  * count reached the cap.
@@ -41,6 +42,7 @@
 #include "dc_screen.h"
 
 #define DC_KIOSK_DEFAULT_RESULT_MS 4000u
+#define DC_KIOSK_INFO_MS 30000u /* the operator screen goes away after this */
 #define DC_KIOSK_SEEN_ENTRIES 4096u
 
 /* Fills rec and pol for n texts at wall time now. Must always initialise
@@ -57,6 +59,12 @@ typedef struct {
 	int64_t trust_time;        /* dc_trust_data_time(); 0 = unknown */
 	bool test_clock;           /* wall times are an explicit validation
 				    * time (--at): not checked (dc_clock_ok) */
+	/* Trust data age (from trust_time): past warn days the status line
+	 * says so; past max days the device is OUT OF SERVICE. 0 = off. */
+	unsigned trust_warn_days, trust_max_days;
+	/* Set: the device is OUT OF SERVICE for this reason (no personal
+	 * data; e.g. the trust folder was refused). Copied. NULL = in service. */
+	const char *out_of_service;
 	int32_t utc_offset_s;      /* local time offset: "today's" counters
 				    * restart at local midnight */
 	const uint8_t *hmac_key;   /* DC_SEEN_KEY_LEN bytes; NULL = random */
@@ -91,6 +99,11 @@ void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall);
 /* Staff keys: delta < 0: people left; delta > 0: people let in by hand;
  * delta == 0: reset the admitted count to 0. */
 void dc_kiosk_adjust_admitted(dc_kiosk *k, int delta);
+
+/* The operator screen: n (<= DC_SCREEN_INFO_LINES) lines of device
+ * information, copied; never holder data. It shows until
+ * DC_KIOSK_INFO_MS passed, a dismiss, or a credential. */
+void dc_kiosk_show_info(dc_kiosk *k, uint64_t now_ms, const char *const *lines, size_t n);
 
 /* Ends the current result now (staff pressed a key). */
 void dc_kiosk_dismiss(dc_kiosk *k, uint64_t now_ms, int64_t wall);

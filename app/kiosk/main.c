@@ -12,6 +12,7 @@ int main(int argc, char **argv)
 	int rc = dc_door_args(&o, argc, argv, NULL);
 	if (rc != 0)
 		return rc < 0 ? 2 : 0;
+	o.require_bundle = true; /* only an installed, signed trust folder */
 	dc_door *d = dc_door_new(&o, false);
 	rc = d ? dc_door_run_window(d, NULL) : 1;
 	dc_door_free(d);

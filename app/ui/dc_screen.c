@@ -9,6 +9,8 @@ static const char *const words[DC_SCREEN__COUNT] = {
 	[DC_SCREEN_NOT_VERIFIABLE] = "NOT A VERIFIABLE RECORD",
 	[DC_SCREEN_CLOCK_NOT_SET] = "CLOCK NOT SET",
 	[DC_SCREEN_CAPACITY] = "CAPACITY REACHED",
+	[DC_SCREEN_OUT_OF_SERVICE] = "OUT OF SERVICE",
+	[DC_SCREEN_OPERATOR] = "OPERATOR",
 };
 
 static const char *const names[DC_SCREEN__COUNT] = {
@@ -20,6 +22,8 @@ static const char *const names[DC_SCREEN__COUNT] = {
 	[DC_SCREEN_NOT_VERIFIABLE] = "not_verifiable",
 	[DC_SCREEN_CLOCK_NOT_SET] = "clock_not_set",
 	[DC_SCREEN_CAPACITY] = "capacity_reached",
+	[DC_SCREEN_OUT_OF_SERVICE] = "out_of_service",
+	[DC_SCREEN_OPERATOR] = "operator",
 };
 
 const char *dc_screen_word(dc_screen_kind k)

@@ -24,10 +24,13 @@ typedef enum {
 	DC_SCREEN_NOT_VERIFIABLE, /* plain link or unknown code: check by hand */
 	DC_SCREEN_CLOCK_NOT_SET,  /* device clock cannot be right: nobody passes */
 	DC_SCREEN_CAPACITY,       /* venue full: do not admit */
+	DC_SCREEN_OUT_OF_SERVICE, /* trust data refused or too old: nobody passes */
+	DC_SCREEN_OPERATOR,       /* device information for the operator (anonymous) */
 	DC_SCREEN__COUNT
 } dc_screen_kind;
 
 #define DC_SCREEN_SUMMARY_LINES 2
+#define DC_SCREEN_INFO_LINES 8
 
 typedef struct {
 	dc_screen_kind kind;
@@ -41,11 +44,16 @@ typedef struct {
 	char reason[192];        /* plain-words reason (no personal data) */
 	char warning[112];       /* "Already admitted 12 minutes ago" */
 
+	/* --- operator screen (anonymous: version, trust, policy, camera,
+	 *     clock, counters; never holder data) ------------------------- */
+	char info[DC_SCREEN_INFO_LINES][192];
+
 	/* --- multi-part progress ----------------------------------------- */
 	int chunks_have, chunks_total;
 
 	/* --- status line (anonymous) ------------------------------------- */
 	int64_t trust_age_days;  /* -1 = trust data date unknown */
+	bool trust_stale;        /* older than the configured warning age */
 	bool clock_ok;
 	unsigned scanned, passed, failed, not_valid, not_verifiable;
 	unsigned admitted, capacity; /* capacity 0 = no limit */

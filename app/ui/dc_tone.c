@@ -72,6 +72,7 @@ void dc_tone_play(dc_tone *t, dc_screen_kind k)
 	case DC_SCREEN_NOT_VALID:
 	case DC_SCREEN_CAPACITY:
 	case DC_SCREEN_CLOCK_NOT_SET:
+	case DC_SCREEN_OUT_OF_SERVICE:
 		n = beep(t->buf, n, 330, 180, 80); /* two low beeps */
 		n = beep(t->buf, n, 330, 180, 0);
 		break;

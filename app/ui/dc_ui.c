@@ -43,6 +43,8 @@ SDL_Color dc_ui_colour(dc_screen_kind k)
 	case DC_SCREEN_NOT_VALID: return (SDL_Color){ 196, 65, 12, 255 };
 	case DC_SCREEN_NOT_VERIFIABLE: return (SDL_Color){ 29, 78, 137, 255 };
 	case DC_SCREEN_CLOCK_NOT_SET: return (SDL_Color){ 160, 82, 0, 255 };
+	case DC_SCREEN_OUT_OF_SERVICE: return (SDL_Color){ 0, 0, 0, 255 };
+	case DC_SCREEN_OPERATOR: return (SDL_Color){ 69, 90, 100, 255 };
 	case DC_SCREEN_CAPACITY: return (SDL_Color){ 106, 27, 154, 255 };
 	case DC_SCREEN_CHUNKS: return (SDL_Color){ 21, 101, 192, 255 };
 	case DC_SCREEN_SCANNING:
@@ -189,6 +191,8 @@ static icon_kind icon_for(dc_screen_kind k)
 	case DC_SCREEN_FAIL: return ICON_CROSS;
 	case DC_SCREEN_NOT_VALID: return ICON_EXCLAIM;
 	case DC_SCREEN_CLOCK_NOT_SET: return ICON_EXCLAIM;
+	case DC_SCREEN_OUT_OF_SERVICE: return ICON_EXCLAIM;
+	case DC_SCREEN_OPERATOR: return ICON_QUESTION;
 	case DC_SCREEN_NOT_VERIFIABLE: return ICON_QUESTION;
 	case DC_SCREEN_CAPACITY: return ICON_BAR;
 	default: return ICON_VIEWFINDER;
@@ -402,11 +406,14 @@ typedef struct {
 
 static void status_text(const dc_screen *s, char *a, size_t al, char *b, size_t bl)
 {
-	char trust[48];
+	char trust[64];
 	if (s->trust_age_days < 0)
 		snprintf(trust, sizeof trust, "Trust data date unknown");
 	else if (s->trust_age_days == 0)
 		snprintf(trust, sizeof trust, "Trust data from today");
+	else if (s->trust_stale)
+		snprintf(trust, sizeof trust, "TRUST DATA %lld DAYS OLD: UPDATE IT",
+			 (long long)s->trust_age_days);
 	else
 		snprintf(trust, sizeof trust, "Trust data %lld day%s old",
 			 (long long)s->trust_age_days, s->trust_age_days == 1 ? "" : "s");
@@ -552,7 +559,7 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 	draw_banner(ui, r, &L, s);
 
 	int U = L.u;
-	item it[8];
+	item it[DC_SCREEN_INFO_LINES > 8 ? DC_SCREEN_INFO_LINES : 8];
 	int n = 0;
 	memset(it, 0, sizeof it);
 	switch (s->kind) {
@@ -573,6 +580,12 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 		it[n++] = (item){ s->summary[0], U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false, false };
 		it[n++] = (item){ s->summary[1], U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false, false };
 		it[n++] = (item){ s->issuer, U * 5 / 100, 1, GREY, DC_UI_BOX_TEXT, false, false };
+		layout_body(ui, r, &L, it, n, LEFT);
+		break;
+	case DC_SCREEN_OPERATOR:
+		for (int i = 0; i < DC_SCREEN_INFO_LINES; i++)
+			it[n++] = (item){ s->info[i], U * 5 / 100, i == 3 ? 2 : 1, i ? INK : GREY,
+					  DC_UI_BOX_TEXT, false, false };
 		layout_body(ui, r, &L, it, n, LEFT);
 		break;
 	case DC_SCREEN_SCANNING:
@@ -613,6 +626,8 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 			hint = "This is not a failure of the holder";
 		else if (s->kind == DC_SCREEN_CLOCK_NOT_SET)
 			hint = "Nobody can be passed until the date and time are set";
+		else if (s->kind == DC_SCREEN_OUT_OF_SERVICE)
+			hint = "Nobody can be passed until the operator installs trust data";
 		else if (s->kind == DC_SCREEN_CAPACITY && !s->is_result) {
 			FMT(extra, "%u of %u admitted", s->admitted, s->capacity);
 			hint = extra;

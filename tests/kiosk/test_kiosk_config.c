@@ -134,6 +134,19 @@ int main(void)
 	longline[sizeof longline - 1] = 0;
 	CHECK_EQ_INT(parse(&c, longline, err, sizeof err), -1);
 	CHECK_EQ_INT(dc_config_parse(&c, (const uint8_t *)"tone = on\0x\n", 12, err, sizeof err), -1);
+	/* Trust on the device: the installed folder, its pin, the age limits. */
+	dc_config_defaults(&c);
+	CHECK_STR(c.trust, "/var/lib/doorcheck/trust");
+	CHECK_STR(c.trust_pin, "");
+	CHECK_EQ_INT(c.trust_warn_days, 30);
+	CHECK_EQ_INT(c.trust_max_days, 90);
+	CHECK_EQ_INT(parse(&c, "trust_pin = /etc/doorcheck/operator.pub.pem\ntrust_warn_days = 14\n"
+			   "trust_max_days = 0\n", err, sizeof err), 0);
+	CHECK_STR(c.trust_pin, "/etc/doorcheck/operator.pub.pem");
+	CHECK_EQ_INT(c.trust_warn_days, 14);
+	CHECK_EQ_INT(c.trust_max_days, 0);
+	CHECK_EQ_INT(parse(&c, "trust_max_days = 5000\n", err, sizeof err), -1);
+	CHECK_STR(err, "line 1: trust_max_days: expected days (0 = off, at most 3650)");
 	/* Text scanners: a keyboard-wedge (evdev) and a serial (tty) one. */
 	dc_config_defaults(&c);
 	CHECK_EQ_INT(parse(&c, "camera = evdev\ndevice = /dev/input/by-id/x-event-kbd\n", err,

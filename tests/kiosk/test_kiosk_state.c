@@ -301,6 +301,62 @@ static void test_clock_not_set(void)
 	dc_kiosk_free(k);
 }
 
+/* Trust data age: a warning on the status line, then OUT OF SERVICE; a
+ * refused trust folder: OUT OF SERVICE from the start. */
+static void test_trust_age_and_service(void)
+{
+	dc_kiosk_config c = {
+		.result_ms = 3000, .trust_time = WALL - 20 * 86400,
+		.trust_warn_days = 30, .trust_max_days = 60,
+		.hmac_key = KEY, .check = fake_check, .wipe = count_wipe,
+	};
+	dc_kiosk *k = dc_kiosk_new(&c, 0, WALL);
+	const dc_screen *s = dc_kiosk_screen(k);
+	CHECK_EQ_INT(s->kind, DC_SCREEN_SCANNING);
+	CHECK_EQ_INT(s->trust_age_days, 20);
+	CHECK(!s->trust_stale);
+	dc_kiosk_tick(k, 1000, WALL + 11 * 86400); /* 31 days old */
+	CHECK_EQ_INT(s->kind, DC_SCREEN_SCANNING);
+	CHECK(s->trust_stale);
+	dc_kiosk_credential(k, 2000, WALL + 11 * 86400, (const char *[]){ "PASS:Ada" },
+			    (size_t[]){ 8 }, 1);
+	CHECK_EQ_INT(s->kind, DC_SCREEN_PASS);
+	dc_kiosk_tick(k, 9000, WALL + 41 * 86400); /* 61 days old: past the limit */
+	CHECK_EQ_INT(s->kind, DC_SCREEN_OUT_OF_SERVICE);
+	CHECK_STR(s->reason, "Trust data is 61 days old (limit 60): install an update");
+	unsigned passed = s->passed, not_valid = s->not_valid;
+	dc_kiosk_credential(k, 10000, WALL + 41 * 86400, (const char *[]){ "PASS:Grace" },
+			    (size_t[]){ 10 }, 1);
+	CHECK_EQ_INT(s->kind, DC_SCREEN_OUT_OF_SERVICE);
+	CHECK(s->is_result);
+	CHECK_STR(s->name, "");
+	CHECK_EQ_INT(s->passed, passed);      /* not admitted */
+	CHECK_EQ_INT(s->not_valid, not_valid + 1);
+	dc_kiosk_free(k);
+
+	c.trust_max_days = 0; /* no limit */
+	k = dc_kiosk_new(&c, 0, WALL + 400 * 86400);
+	s = dc_kiosk_screen(k);
+	CHECK_EQ_INT(s->kind, DC_SCREEN_SCANNING);
+	CHECK(s->trust_stale);
+	dc_kiosk_free(k);
+
+	char why[64] = "Trust data refused: edited by hand";
+	c.out_of_service = why;
+	k = dc_kiosk_new(&c, 0, WALL);
+	why[0] = 0; /* copied */
+	s = dc_kiosk_screen(k);
+	CHECK_EQ_INT(s->kind, DC_SCREEN_OUT_OF_SERVICE);
+	CHECK_STR(s->reason, "Trust data refused: edited by hand");
+	scan(k, 100, "PASS:Ada Lovelace");
+	CHECK_EQ_INT(s->kind, DC_SCREEN_OUT_OF_SERVICE);
+	CHECK_EQ_INT(s->passed, 0);
+	CHECK_STR(s->name, "");
+	dc_kiosk_tick(k, 5000, WALL + 5);
+	CHECK_EQ_INT(s->kind, DC_SCREEN_OUT_OF_SERVICE);
+	dc_kiosk_free(k);
+}
+
 static void test_day_rollover(void)
 {
 	/* UTC+2: local midnight is 22:00 UTC. WALL is 2027-01-15 08:00 UTC. */
@@ -431,6 +487,7 @@ int main(void)
 	test_clock_not_set();
 	test_seen_hash();
 	test_day_rollover();
+	test_trust_age_and_service();
 	test_random_events();
 	return dc_test_done();
 }
