@@ -24,8 +24,6 @@ int dc_image_load_mem(const uint8_t *buf, size_t len, dc_grey *out, char *err,
 		      size_t errlen);
 void dc_grey_free(dc_grey *g);
 
-/* Added by the camera owner (nothing above changed): */
-
 /* Files larger than this are refused before reading them whole. */
 #define DC_IMAGE_MAX_FILE_BYTES (64u << 20)
 

@@ -54,8 +54,8 @@ typedef struct dc_source dc_source;
 
 /* On failure *out is still set (except for DC_SRC_NOMEM) to a source that
  * only carries the reason: read it with dc_source_error(), then
- * dc_source_free() it; dc_source_next() on it repeats the failure.
- * (Clarification added by the camera owner; docs/camera.md.) */
+ * dc_source_free() it; dc_source_next() on it repeats the failure
+ * (docs/camera.md). */
 dc_src_status dc_source_open(const dc_source_config *cfg, dc_source **out);
 dc_src_status dc_source_next(dc_source *s, dc_frame *frame, int timeout_ms);
 const char *dc_source_error(const dc_source *s); /* last error, human text */

@@ -255,10 +255,7 @@ static bool trust_file_name(const char *n)
 static bool has_private_key(const uint8_t *p, size_t n)
 {
 	static const char tag[] = "PRIVATE KEY-----";
-	for (size_t i = 0; i + sizeof tag - 1 <= n; i++)
-		if (memcmp(p + i, tag, sizeof tag - 1) == 0)
-			return true;
-	return false;
+	return memmem(p, n, tag, sizeof tag - 1) != NULL;
 }
 
 static int cmp_str(const void *a, const void *b)

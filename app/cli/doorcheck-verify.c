@@ -451,9 +451,8 @@ int main(int argc, char **argv)
 	double now = have_at ? at : now_seconds();
 	dc_verify_opts vo = {.trust = trust, .now = now};
 	/* An offline device without a trustworthy clock must not pass anyone
-	 * on a wrong date: a system clock earlier than this build or than the
-	 * trust data cannot be right. */
-	if (!have_at && (now < (double)DC_BUILD_EPOCH || now < (double)dc_trust_data_time(trust))) {
+	 * on a wrong date (dc_clock_ok); --at is a test clock. */
+	if (!dc_clock_ok((int64_t)now, DC_BUILD_EPOCH, dc_trust_data_time(trust), have_at)) {
 		dc_record_fail(rec, DC_E_CLOCK_UNSET);
 	} else {
 		dc_verify_texts(&vo, (const char *const *)texts.text, texts.len, texts.n, rec);

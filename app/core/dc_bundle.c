@@ -15,6 +15,8 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include "dc_hash.h"
+#include "dc_mbedtls.h"
+#include "dc_pem.h"
 
 #include "dc_time.h"
 
@@ -279,15 +281,6 @@ out:
 	return e;
 }
 
-static bool looks_pem(const uint8_t *p, size_t n)
-{
-	static const char tag[] = "-----BEGIN";
-	for (size_t i = 0; i + sizeof tag - 1 <= n; i++)
-		if (memcmp(p + i, tag, sizeof tag - 1) == 0)
-			return true;
-	return false;
-}
-
 /* Parses the pinned key; only an EC P-256 public key is an operator key. */
 static dc_err load_pin(mbedtls_pk_context *pk, const uint8_t *pub, size_t pub_len)
 {
@@ -295,7 +288,7 @@ static dc_err load_pin(mbedtls_pk_context *pk, const uint8_t *pub, size_t pub_le
 	int rc;
 	if (!pub || pub_len == 0 || pub_len > DC_BUNDLE_MAX_KEY)
 		return DC_E_BUNDLE_OPERATOR_KEY;
-	if (looks_pem(pub, pub_len)) {
+	if (dc_looks_pem(pub, pub_len)) {
 		/* mbedTLS reads PEM only from a buffer whose last byte is NUL. */
 		copy = malloc(pub_len + 1);
 		if (!copy)
@@ -308,7 +301,7 @@ static dc_err load_pin(mbedtls_pk_context *pk, const uint8_t *pub, size_t pub_le
 		rc = mbedtls_pk_parse_public_key(pk, pub, pub_len);
 	}
 	if (rc != 0 || !mbedtls_pk_can_do(pk, MBEDTLS_PK_ECDSA) ||
-	    mbedtls_pk_ec(*pk)->grp.id != MBEDTLS_ECP_DP_SECP256R1)
+	    dc_pk_ec_group(pk) != MBEDTLS_ECP_DP_SECP256R1)
 		return DC_E_BUNDLE_OPERATOR_KEY;
 	return DC_OK;
 }

@@ -20,7 +20,7 @@ dc_err dc_dcc_verify(const dc_trust *t, double now, const char *text,
 		     size_t len, dc_record *out);
 
 /*
- * Added by the DCC module (additive): the same check with a report of
+ * The same check with a report of
  * every stage, for the conformance tests and operator diagnostics. Stages
  * after a failed signature are still evaluated (on unverified data, never
  * shown: out is cleared whenever the result is not DC_OK), so that each

@@ -9,6 +9,7 @@
  *    since" the number of whole hours; limits compare exact seconds.
  */
 #include "dc_policy.h"
+#include "dc_kv.h"
 #include "dc_time.h"
 
 #include <math.h>
@@ -129,34 +130,6 @@ static const char *const key_names[K__COUNT] = {
 	[K_RECOVERY_MAX] = "recovery_max_days",
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* Copies policy-file text into an error message: printable ASCII only and
- * short, so a binary or hostile file cannot mangle a log line. */
-static void quote(char *dst, size_t cap, const char *s, size_t n)
-{
-	size_t o = 0;
-	const size_t max_shown = 40;
-	for (size_t i = 0; i < n && o + 4 < cap; i++) {
-		if (i == max_shown) {
-			memcpy(dst + o, "...", 3);
-			o += 3;
-			break;
-		}
-		unsigned char c = (unsigned char)s[i];
-		dst[o++] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-	}
-	dst[o] = 0;
-}
-
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
@@ -250,7 +223,7 @@ static bool add_product(dc_policy *p, const char *s, size_t n, char *why, size_t
 		return true;
 	}
 	if (n >= POLICY_MAX_CODE) {
-		quote(q, sizeof q, s, n);
+		dc_kv_quote(q, sizeof q, s, n);
 		snprintf(why, whylen, "product code '%s' is longer than %d characters",
 			 q, POLICY_MAX_CODE - 1);
 		return false;
@@ -258,7 +231,7 @@ static bool add_product(dc_policy *p, const char *s, size_t n, char *why, size_t
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c <= 0x20 || c >= 0x7f) {
-			quote(q, sizeof q, s, n);
+			dc_kv_quote(q, sizeof q, s, n);
 			snprintf(why, whylen, "product code '%s' has a space or non-ASCII character", q);
 			return false;
 		}
@@ -288,7 +261,7 @@ static bool add_test_type(dc_policy *p, const char *s, size_t n, char *why, size
 		p->antigen = true;
 		return true;
 	}
-	quote(q, sizeof q, s, n);
+	dc_kv_quote(q, sizeof q, s, n);
 	snprintf(why, whylen, "unknown test type '%s' (use NAAT, antigen)", q);
 	return false;
 }
@@ -328,7 +301,7 @@ static bool set_key(dc_policy *p, enum key_id k, const char *v, size_t n,
 	case K__COUNT:
 		break;
 	}
-	quote(q, sizeof q, v, n);
+	dc_kv_quote(q, sizeof q, v, n);
 	if (b) {
 		if (parse_bool(v, n, b))
 			return true;
@@ -348,29 +321,52 @@ static bool set_key(dc_policy *p, enum key_id k, const char *v, size_t n,
 /* Whole-file rules that no single line can break on its own. The message
  * names the line of the key that was set last, where the conflict shows. */
 static bool check_consistency(const dc_policy *p, const int line_of[K__COUNT],
-			      char *err, size_t errlen)
+			      char *why, size_t whylen)
 {
 	int at;
 	if (!p->accept_vaccination && !p->accept_test && !p->accept_recovery) {
 		at = line_of[K_ACCEPT_VACCINATION];
 		if (line_of[K_ACCEPT_TEST] > at) at = line_of[K_ACCEPT_TEST];
 		if (line_of[K_ACCEPT_RECOVERY] > at) at = line_of[K_ACCEPT_RECOVERY];
-		seterr(err, errlen, "line %d: policy admits nobody: accept_vaccination, "
+		snprintf(why, whylen, "line %d: policy admits nobody: accept_vaccination, "
 		       "accept_test and accept_recovery are all false", at);
 		return false;
 	}
 	if (p->max_days != 0 && p->max_days < p->min_days) {
 		at = line_of[K_MAX_DAYS] > line_of[K_MIN_DAYS] ? line_of[K_MAX_DAYS]
 							      : line_of[K_MIN_DAYS];
-		seterr(err, errlen, "line %d: max_days_after_last_dose (%d) is less than "
+		snprintf(why, whylen, "line %d: max_days_after_last_dose (%d) is less than "
 		       "min_days_after_last_dose (%d)", at, p->max_days, p->min_days);
 		return false;
 	}
 	if (p->recovery_max_days < p->recovery_min_days) {
 		at = line_of[K_RECOVERY_MAX] > line_of[K_RECOVERY_MIN] ? line_of[K_RECOVERY_MAX]
 								      : line_of[K_RECOVERY_MIN];
-		seterr(err, errlen, "line %d: recovery_max_days (%d) is less than "
+		snprintf(why, whylen, "line %d: recovery_max_days (%d) is less than "
 		       "recovery_min_days (%d)", at, p->recovery_max_days, p->recovery_min_days);
+		return false;
+	}
+	return true;
+}
+
+struct policy_ctx {
+	dc_policy *p;
+	int line_of[K__COUNT];
+};
+
+static bool policy_line(void *ctx, size_t key, const char *val, size_t vlen,
+			unsigned line, char *why, size_t whylen)
+{
+	struct policy_ctx *pc = ctx;
+	char reason[160];
+	enum key_id k = (enum key_id)key;
+	pc->line_of[k] = (int)line;
+	if (vlen == 0) {
+		snprintf(why, whylen, "%s has no value", key_names[k]);
+		return false;
+	}
+	if (!set_key(pc->p, k, val, vlen, reason, sizeof reason)) {
+		snprintf(why, whylen, "%s: %s", key_names[k], reason);
 		return false;
 	}
 	return true;
@@ -378,99 +374,27 @@ static bool check_consistency(const dc_policy *p, const int line_of[K__COUNT],
 
 dc_policy *dc_policy_parse(const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
-	dc_policy *p = NULL;
-	int line_of[K__COUNT] = {0};
-	const char *text = (const char *)buf;
-	size_t pos = 0;
-	int lineno = 0;
-	char why[160], q[64];
+	static const dc_kv_format format = {
+		.keys = key_names,
+		.n_keys = K__COUNT,
+		.max_line = POLICY_MAX_LINE,
+	};
+	struct policy_ctx pc = { 0 };
+	char msg[256];
 
-	if (!buf && len) {
-		seterr(err, errlen, "no policy data");
-		goto fail;
-	}
-	if (len > DC_POLICY_MAX_FILE_SIZE) {
-		seterr(err, errlen, "policy file is larger than %d bytes", DC_POLICY_MAX_FILE_SIZE);
-		goto fail;
-	}
-	p = dc_policy_new_default();
-	if (!p) {
-		seterr(err, errlen, "out of memory");
-		goto fail;
-	}
-	/* Editors on some systems start UTF-8 files with a byte order mark. */
-	if (len >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
-		pos = 3;
-
-	while (pos < len) {
-		size_t end = pos;
-		while (end < len && text[end] != '\n')
-			end++;
-		lineno++;
-		const char *line = text + pos;
-		size_t n = end - pos;
-		pos = end + 1;
-
-		if (n > POLICY_MAX_LINE) {
-			seterr(err, errlen, "line %d: longer than %d characters", lineno, POLICY_MAX_LINE);
-			goto fail;
-		}
-		if (memchr(line, 0, n)) {
-			seterr(err, errlen, "line %d: contains a NUL byte", lineno);
-			goto fail;
-		}
-		const char *hash = memchr(line, '#', n);
-		if (hash)
-			n = (size_t)(hash - line);
-		trim(&line, &n);
-		if (n == 0)
-			continue;
-
-		const char *eq = memchr(line, '=', n);
-		if (!eq) {
-			quote(q, sizeof q, line, n);
-			seterr(err, errlen, "line %d: expected 'key = value', got '%s'", lineno, q);
-			goto fail;
-		}
-		const char *key = line;
-		size_t klen = (size_t)(eq - line);
-		const char *val = eq + 1;
-		size_t vlen = n - klen - 1;
-		trim(&key, &klen);
-		trim(&val, &vlen);
-
-		enum key_id k = K__COUNT;
-		for (int i = 0; i < K__COUNT; i++) {
-			if (strlen(key_names[i]) == klen && memcmp(key_names[i], key, klen) == 0) {
-				k = (enum key_id)i;
-				break;
-			}
-		}
-		if (k == K__COUNT) {
-			quote(q, sizeof q, key, klen);
-			seterr(err, errlen, "line %d: unknown key '%s'", lineno, q);
-			goto fail;
-		}
-		if (line_of[k]) {
-			seterr(err, errlen, "line %d: duplicate key '%s' (first set on line %d)",
-			       lineno, key_names[k], line_of[k]);
-			goto fail;
-		}
-		line_of[k] = lineno;
-		if (vlen == 0) {
-			seterr(err, errlen, "line %d: %s has no value", lineno, key_names[k]);
-			goto fail;
-		}
-		if (!set_key(p, k, val, vlen, why, sizeof why)) {
-			seterr(err, errlen, "line %d: %s: %s", lineno, key_names[k], why);
-			goto fail;
-		}
-	}
-	if (!check_consistency(p, line_of, err, errlen))
-		goto fail;
-	return p;
-fail:
-	dc_policy_free(p);
+	if (!buf && len)
+		snprintf(msg, sizeof msg, "no policy data");
+	else if (len > DC_POLICY_MAX_FILE_SIZE)
+		snprintf(msg, sizeof msg, "policy file is larger than %d bytes",
+			 DC_POLICY_MAX_FILE_SIZE);
+	else if (!(pc.p = dc_policy_new_default()))
+		snprintf(msg, sizeof msg, "out of memory");
+	else if (dc_kv_parse(&format, buf, len, policy_line, &pc, msg, sizeof msg) == 0 &&
+		 check_consistency(pc.p, pc.line_of, msg, sizeof msg))
+		return pc.p;
+	if (err && errlen)
+		snprintf(err, errlen, "%s", msg);
+	dc_policy_free(pc.p);
 	return NULL;
 }
 

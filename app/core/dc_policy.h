@@ -48,8 +48,6 @@ void dc_policy_evaluate(const dc_policy *p, const dc_record *r, double now,
 
 const char *dc_policy_outcome_code(dc_policy_outcome o); /* "pass","fail","not_valid" */
 
-/* Added by the policy owner (existing declarations unchanged): */
-
 /* Largest policy file dc_policy_parse accepts; callers reading a file can
  * refuse anything bigger before reading it. */
 #define DC_POLICY_MAX_FILE_SIZE 65536

@@ -165,3 +165,14 @@ void dc_time_format(double t, char *out, size_t cap)
 	snprintf(out, cap, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m, d,
 		 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 }
+
+bool dc_clock_ok(int64_t wall, int64_t build_time, int64_t trust_time, bool test_clock)
+{
+	if (test_clock)
+		return true;
+	if (build_time > 0 && wall < build_time)
+		return false;
+	if (trust_time > 0 && wall < trust_time)
+		return false;
+	return true;
+}

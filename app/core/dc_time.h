@@ -24,4 +24,11 @@ bool dc_time_parse(const char *s, size_t len, double *out);
 /* Formats unix seconds as "YYYY-MM-DDThh:mm:ssZ" (out >= 21 bytes). */
 void dc_time_format(double t, char *out, size_t cap);
 
+/* The one clock rule of every front end (kiosk, simulator, CLI): an offline
+ * device must not pass anyone on a wrong date, and a machine clock earlier
+ * than the build or than the trust data (unix seconds; 0 = unknown) cannot
+ * be right. An explicit validation time (--at) is a test clock: the caller
+ * chose it, so it is not checked. */
+bool dc_clock_ok(int64_t wall, int64_t build_time, int64_t trust_time, bool test_clock);
+
 #endif

@@ -15,6 +15,8 @@
 #include <mbedtls/platform_util.h>
 #include <mbedtls/rsa.h>
 #include "dc_hash.h"
+#include "dc_pem.h"
+#include "dc_time.h"
 #include <mbedtls/x509_crt.h>
 
 #include "dc_trust.h"
@@ -74,21 +76,10 @@ static struct dc_dsc_store *store_get(dc_trust *t)
 	return t->dsc;
 }
 
-/* Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's
- * days_from_civil); avoids timegm and the process time zone. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
+/* dc_days_from_civil avoids timegm and the process time zone. */
 static int64_t x509_time_to_unix(const mbedtls_x509_time *x)
 {
-	return days_from_civil(x->year, (unsigned)x->mon, (unsigned)x->day) * 86400 +
+	return dc_days_from_civil(x->year, (unsigned)x->mon, (unsigned)x->day) * 86400 +
 	       x->hour * 3600 + x->min * 60 + x->sec;
 }
 
@@ -149,15 +140,6 @@ out:
 	return e;
 }
 
-static bool looks_pem(const uint8_t *buf, size_t len)
-{
-	static const char tag[] = "-----BEGIN";
-	for (size_t i = 0; i + sizeof tag - 1 <= len; i++)
-		if (memcmp(buf + i, tag, sizeof tag - 1) == 0)
-			return true;
-	return false;
-}
-
 dc_err dc_trust_add_dsc(dc_trust *t, const uint8_t *cert, size_t len)
 {
 	dc_err e = DC_E_DSC_INVALID;
@@ -171,7 +153,7 @@ dc_err dc_trust_add_dsc(dc_trust *t, const uint8_t *cert, size_t len)
 		return DC_E_ARG;
 	if (len == 0 || len > DC_TRUST_MAX_FILE)
 		goto out;
-	if (looks_pem(cert, len)) {
+	if (dc_looks_pem(cert, len)) {
 		/* mbedTLS wants PEM NUL-terminated, the NUL counted in len. */
 		pem = malloc(len + 1);
 		if (!pem) {

@@ -1,6 +1,6 @@
 /*
  * dc_gpio: the door lines on a GPIO chip (Linux character device through
- * libgpiod 1.6), behind the dc_door_out interface. Two backends, chosen
+ * libgpiod 1.6), behind the dc_doorsig_out interface. Two backends, chosen
  * when linking (meson option `gpio`): dc_gpio_gpiod.c and dc_gpio_none.c.
  *
  * Lines are named per board (boards/NAME.conf: gpio_relay = GPIO17): a name
@@ -18,13 +18,13 @@
 
 #include <stddef.h>
 
-#include "dc_door.h"
+#include "dc_doorsig.h"
 
 #define DC_GPIO_NAME_MAX 64
 
 typedef struct {
 	char chip[DC_GPIO_NAME_MAX];               /* "gpiochip0", a path, or a label */
-	char line[DC_DOOR__LINES][DC_GPIO_NAME_MAX]; /* by dc_door_line; "" = none */
+	char line[DC_DOORSIG__LINES][DC_GPIO_NAME_MAX]; /* by dc_doorsig_line; "" = none */
 } dc_gpio_config;
 
 typedef struct dc_gpio dc_gpio;
@@ -33,8 +33,8 @@ typedef struct dc_gpio dc_gpio;
  * reason naming the chip or line in err (nothing stays requested). */
 int dc_gpio_open(const dc_gpio_config *cfg, dc_gpio **out, char *err, size_t errlen);
 
-/* The lines as a dc_door_out (valid until dc_gpio_close). */
-dc_door_out dc_gpio_door_out(dc_gpio *g);
+/* The lines as a dc_doorsig_out (valid until dc_gpio_close). */
+dc_doorsig_out dc_gpio_door_out(dc_gpio *g);
 
 /* Lines inactive, released, chip closed. NULL is safe. */
 void dc_gpio_close(dc_gpio *g);

@@ -12,10 +12,10 @@
 
 struct dc_gpio {
 	struct gpiod_chip *chip;
-	struct gpiod_line *line[DC_DOOR__LINES];
+	struct gpiod_line *line[DC_DOORSIG__LINES];
 };
 
-static const char *const line_key[DC_DOOR__LINES] = {
+static const char *const line_key[DC_DOORSIG__LINES] = {
 	"gpio_relay", "gpio_led_pass", "gpio_led_fail", "gpio_buzzer",
 };
 
@@ -26,7 +26,7 @@ const char *dc_gpio_backend(void)
 
 int dc_gpio_config_used(const dc_gpio_config *cfg)
 {
-	for (int l = 0; l < DC_DOOR__LINES; l++)
+	for (int l = 0; l < DC_DOORSIG__LINES; l++)
 		if (cfg->line[l][0])
 			return 1;
 	return 0;
@@ -67,7 +67,7 @@ int dc_gpio_open(const dc_gpio_config *cfg, dc_gpio **out, char *err, size_t err
 		free(g);
 		return -1;
 	}
-	for (int l = 0; l < DC_DOOR__LINES; l++) {
+	for (int l = 0; l < DC_DOORSIG__LINES; l++) {
 		char name[DC_GPIO_NAME_MAX];
 		size_t n = strlen(cfg->line[l]);
 		if (!n)
@@ -102,17 +102,17 @@ int dc_gpio_open(const dc_gpio_config *cfg, dc_gpio **out, char *err, size_t err
 	return 0;
 }
 
-static int set_line(void *ctx, dc_door_line l, int value)
+static int set_line(void *ctx, dc_doorsig_line l, int value)
 {
 	dc_gpio *g = ctx;
-	if (l < 0 || l >= DC_DOOR__LINES || !g->line[l])
+	if (l < 0 || l >= DC_DOORSIG__LINES || !g->line[l])
 		return 0; /* not wired */
 	return gpiod_line_set_value(g->line[l], value ? 1 : 0) == 0 ? 0 : -1;
 }
 
-dc_door_out dc_gpio_door_out(dc_gpio *g)
+dc_doorsig_out dc_gpio_door_out(dc_gpio *g)
 {
-	dc_door_out o = { set_line, g };
+	dc_doorsig_out o = { set_line, g };
 	return o;
 }
 
@@ -120,7 +120,7 @@ void dc_gpio_close(dc_gpio *g)
 {
 	if (!g)
 		return;
-	for (int l = 0; l < DC_DOOR__LINES; l++) {
+	for (int l = 0; l < DC_DOORSIG__LINES; l++) {
 		if (g->line[l]) {
 			gpiod_line_set_value(g->line[l], 0);
 			gpiod_line_release(g->line[l]);

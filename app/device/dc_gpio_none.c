@@ -12,7 +12,7 @@ const char *dc_gpio_backend(void)
 
 int dc_gpio_config_used(const dc_gpio_config *cfg)
 {
-	for (int l = 0; l < DC_DOOR__LINES; l++)
+	for (int l = 0; l < DC_DOORSIG__LINES; l++)
 		if (cfg->line[l][0])
 			return 1;
 	return 0;
@@ -28,15 +28,15 @@ int dc_gpio_open(const dc_gpio_config *cfg, dc_gpio **out, char *err, size_t err
 	return -1;
 }
 
-static int set_none(void *ctx, dc_door_line l, int value)
+static int set_none(void *ctx, dc_doorsig_line l, int value)
 {
 	(void)ctx, (void)l, (void)value;
 	return 0;
 }
 
-dc_door_out dc_gpio_door_out(dc_gpio *g)
+dc_doorsig_out dc_gpio_door_out(dc_gpio *g)
 {
-	dc_door_out o = { set_none, g };
+	dc_doorsig_out o = { set_none, g };
 	return o;
 }
 

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dc_collect.h"
 #include "dc_kiosk.h"
+#include "dc_kv.h"
 
 #define DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
@@ -17,7 +19,7 @@ void dc_config_defaults(dc_config *c)
 	c->camera_height = 720;
 	c->fullscreen = true;
 	c->result_ms = DC_KIOSK_DEFAULT_RESULT_MS;
-	c->chunk_timeout_ms = DC_KIOSK_DEFAULT_CHUNK_TIMEOUT_MS;
+	c->chunk_timeout_ms = DC_COLLECT_DEFAULT_TIMEOUT_MS;
 	snprintf(c->trust, sizeof c->trust, "%s", "/etc/doorcheck/trust");
 	snprintf(c->font, sizeof c->font, "%s", DEFAULT_FONT);
 }
@@ -136,11 +138,12 @@ int dc_config_set(dc_config *c, const char *key, const char *v, char *err, size_
 {
 	unsigned long n;
 	if (!strcmp(key, "camera")) {
-		static const char *const kinds[] = { "libcamera", "v4l2", "image", "folder", "text" };
+		static const char *const kinds[] = { "libcamera", "v4l2", "image", "folder", "text",
+						     "evdev", "tty" };
 		for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
 			if (!strcmp(v, kinds[i]))
 				return set_str(c->camera, sizeof c->camera, v);
-		return fail(err, errlen, key, "expected libcamera, v4l2, image, folder or text");
+		return fail(err, errlen, key, "expected libcamera, v4l2, image, folder, text, evdev or tty");
 	}
 	if (!strcmp(key, "device"))
 		return set_str(c->device, sizeof c->device, v) ? fail(err, errlen, key, "too long") : 0;
@@ -194,78 +197,24 @@ int dc_config_set(dc_config *c, const char *key, const char *v, char *err, size_
 	return fail(err, errlen, key, "unknown setting");
 }
 
-static char *trim(char *s)
+static bool config_line(void *ctx, size_t key, const char *value, size_t vlen,
+			unsigned line, char *why, size_t whylen)
 {
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = 0;
-	return s;
+	(void)vlen;
+	(void)line;
+	return dc_config_set(ctx, keys[key], value, why, whylen) == 0;
 }
 
 int dc_config_parse(dc_config *c, const uint8_t *buf, size_t len, char *err, size_t errlen)
 {
-	char line[DC_CONFIG_MAX_LINE + 1];
-	char why[160];
-	size_t pos = 0;
-	unsigned lineno = 0;
+	static const dc_kv_format format = {
+		.keys = keys,
+		.n_keys = sizeof keys / sizeof keys[0],
+		.max_line = DC_CONFIG_MAX_LINE,
+	};
 	if (len > DC_CONFIG_MAX_FILE) {
 		snprintf(err, errlen, "file larger than %u bytes", DC_CONFIG_MAX_FILE);
 		return -1;
 	}
-	while (pos < len) {
-		size_t start = pos, n;
-		while (pos < len && buf[pos] != '\n')
-			pos++;
-		n = pos - start;
-		if (pos < len)
-			pos++;
-		lineno++;
-		if (n > DC_CONFIG_MAX_LINE) {
-			snprintf(err, errlen, "line %u: longer than %u characters", lineno,
-				 DC_CONFIG_MAX_LINE);
-			return -1;
-		}
-		if (memchr(buf + start, 0, n)) {
-			snprintf(err, errlen, "line %u: contains a NUL byte", lineno);
-			return -1;
-		}
-		memcpy(line, buf + start, n);
-		line[n] = 0;
-		/* A '#' starts a comment unless it is inside quotes. */
-		bool quoted = false;
-		for (char *p = line; *p; p++) {
-			if (*p == '"')
-				quoted = !quoted;
-			else if (*p == '#' && !quoted) {
-				*p = 0;
-				break;
-			}
-		}
-		char *s = trim(line);
-		if (!*s)
-			continue;
-		char *eq = strchr(s, '=');
-		if (!eq) {
-			snprintf(err, errlen, "line %u: expected key = value", lineno);
-			return -1;
-		}
-		*eq = 0;
-		char *key = trim(s), *val = trim(eq + 1);
-		size_t vl = strlen(val);
-		if (vl && val[0] == '"') {
-			if (vl < 2 || val[vl - 1] != '"') {
-				snprintf(err, errlen, "line %u: unterminated quote", lineno);
-				return -1;
-			}
-			val[vl - 1] = 0;
-			val++;
-		}
-		if (dc_config_set(c, key, val, why, sizeof why)) {
-			snprintf(err, errlen, "line %u: %.150s", lineno, why);
-			return -1;
-		}
-	}
-	return 0;
+	return dc_kv_parse(&format, buf, len, config_line, c, err, errlen);
 }

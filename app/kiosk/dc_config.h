@@ -2,9 +2,10 @@
  * dc_config: the kiosk's one configuration file (documented in
  * docs/kiosk.md; examples in boards/). Pure: the caller reads the file.
  *
- * Format: one `key = value` per line; `#` starts a comment; blank lines are
- * ignored; values may be wrapped in double quotes. Unknown keys and bad
- * values are errors that name the line (a typo must not silently change
+ * Format (read by app/core/dc_kv.h, the policy file's reader too): one
+ * `key = value` per line; `#` starts a comment; blank lines are ignored;
+ * values may be wrapped in double quotes. Unknown keys, keys set twice and
+ * bad values are errors that name the line (a typo must not silently change
  * how the door behaves). Command-line flags go through dc_config_set with
  * the same keys, so they override the file.
  */

@@ -7,6 +7,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "dc_seen.h"
+#include "dc_time.h"
 
 /* snprintf whose result is used, so a cut-off line is accepted on purpose. */
 #define FMT(buf, ...) do { if (snprintf((buf), sizeof(buf), __VA_ARGS__) < 0) (buf)[0] = 0; } while (0)
@@ -19,9 +20,6 @@ struct dc_kiosk {
 	dc_seen *hasher;          /* same key family; used for the last code */
 	kiosk_state st;
 	uint64_t since_ms;        /* result shown / last multi-part progress */
-	uint8_t last_hash[DC_SEEN_HASH_LEN];
-	bool have_last;
-	uint64_t last_seen_ms;
 	int64_t wall;
 	bool clock_ok;
 	unsigned scanned, passed, failed, not_valid, not_verifiable, admitted;
@@ -33,13 +31,9 @@ struct dc_kiosk {
 	dc_policy_result pol;
 };
 
-bool dc_kiosk_clock_ok(int64_t wall, int64_t build_time, int64_t trust_time)
+static bool clock_ok(const dc_kiosk *k, int64_t wall)
 {
-	if (build_time > 0 && wall < build_time)
-		return false;
-	if (trust_time > 0 && wall < trust_time)
-		return false;
-	return true;
+	return dc_clock_ok(wall, k->cfg.build_time, k->cfg.trust_time, k->cfg.test_clock);
 }
 
 static int64_t day_of(const dc_kiosk *k, int64_t wall)
@@ -119,10 +113,6 @@ dc_kiosk *dc_kiosk_new(const dc_kiosk_config *cfg, uint64_t now_ms, int64_t wall
 	k->cfg = *cfg;
 	if (!k->cfg.result_ms)
 		k->cfg.result_ms = DC_KIOSK_DEFAULT_RESULT_MS;
-	if (!k->cfg.chunk_timeout_ms)
-		k->cfg.chunk_timeout_ms = DC_KIOSK_DEFAULT_CHUNK_TIMEOUT_MS;
-	if (!k->cfg.rescan_gap_ms)
-		k->cfg.rescan_gap_ms = DC_KIOSK_DEFAULT_RESCAN_GAP_MS;
 	k->cfg.hmac_key = NULL; /* not kept: dc_seen copies it */
 	k->admitted_seen = dc_seen_new(DC_KIOSK_SEEN_ENTRIES, cfg->hmac_key);
 	k->hasher = dc_seen_new(1, cfg->hmac_key);
@@ -132,7 +122,7 @@ dc_kiosk *dc_kiosk_new(const dc_kiosk_config *cfg, uint64_t now_ms, int64_t wall
 	}
 	k->wall = wall;
 	k->day = day_of(k, wall);
-	k->clock_ok = dc_kiosk_clock_ok(wall, cfg->build_time, cfg->trust_time);
+	k->clock_ok = clock_ok(k, wall);
 	k->since_ms = now_ms;
 	go_idle(k, false);
 	return k;
@@ -298,18 +288,8 @@ void dc_kiosk_credential(dc_kiosk *k, uint64_t now_ms, int64_t wall,
 	if (!k || !texts || !lens || n == 0)
 		return;
 	bool have_hash = dc_seen_hash(k->hasher, texts, lens, n, h) == 0;
-	if (have_hash && k->have_last && memcmp(h, k->last_hash, sizeof h) == 0 &&
-	    (k->st == ST_RESULT || now_ms - k->last_seen_ms < k->cfg.rescan_gap_ms)) {
-		/* The same card still in view: keep showing / ignoring it. */
-		k->last_seen_ms = now_ms;
-		goto out;
-	}
-	k->have_last = have_hash;
-	if (have_hash)
-		memcpy(k->last_hash, h, sizeof h);
-	k->last_seen_ms = now_ms;
 	k->wall = wall;
-	k->clock_ok = dc_kiosk_clock_ok(wall, k->cfg.build_time, k->cfg.trust_time);
+	k->clock_ok = clock_ok(k, wall);
 
 	dc_record_init(&k->rec);
 	memset(&k->pol, 0, sizeof k->pol);
@@ -318,7 +298,6 @@ void dc_kiosk_credential(dc_kiosk *k, uint64_t now_ms, int64_t wall,
 	show_result(k, now_ms, h, have_hash);
 	dc_record_wipe(&k->rec);
 	mbedtls_platform_zeroize(&k->pol, sizeof k->pol);
-out:
 	mbedtls_platform_zeroize(h, sizeof h);
 }
 
@@ -341,21 +320,26 @@ void dc_kiosk_progress(dc_kiosk *k, uint64_t now_ms, int have, int total)
 	k->gen++;
 }
 
+void dc_kiosk_chunks_dropped(dc_kiosk *k, uint64_t now_ms, int64_t wall)
+{
+	if (!k || k->st != ST_CHUNKS)
+		return;
+	(void)now_ms;
+	k->wall = wall;
+	go_idle(k, true);
+}
+
 void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall)
 {
 	if (!k)
 		return;
 	k->wall = wall;
-	bool ok = dc_kiosk_clock_ok(wall, k->cfg.build_time, k->cfg.trust_time);
+	bool ok = clock_ok(k, wall);
 	bool status_changed = ok != k->clock_ok;
 	k->clock_ok = ok;
 
 	uint64_t age = now_ms >= k->since_ms ? now_ms - k->since_ms : 0;
 	if (k->st == ST_RESULT && age >= k->cfg.result_ms) {
-		go_idle(k, true);
-		return;
-	}
-	if (k->st == ST_CHUNKS && age >= k->cfg.chunk_timeout_ms) {
 		go_idle(k, true);
 		return;
 	}

@@ -2,17 +2,22 @@
  * dc_kiosk: the door kiosk's state machine as pure logic. No SDL, no
  * clock reads, no I/O: every event carries the time it happened, as a
  * monotonic millisecond count (timeouts) and as wall-clock unix seconds
- * (clock sanity, validity dates). The caller (dc_app, tests) owns the clock.
+ * (clock sanity, validity dates). The caller (dc_door, tests) owns the clock.
  *
  *   SCANNING --credential--> RESULT (PASS / FAIL / NOT VALID /
  *            NOT VERIFIABLE / CLOCK NOT SET / CAPACITY REACHED)
  *   SCANNING --part of a multi-part card--> CHUNKS ("2 of 3 scanned")
- *   RESULT   --result_ms passed, or a different code--> SCANNING (wipe)
- *   CHUNKS   --chunk_timeout_ms without progress--> SCANNING (wipe)
+ *   RESULT   --result_ms passed, or another credential--> SCANNING (wipe)
+ *   CHUNKS   --the collector dropped the parts--> SCANNING (wipe)
  *
- * The idle screen is SCANNING, or CLOCK NOT SET when the wall clock is
- * earlier than the build time or the trust data time (then nobody gets
- * PASS), or CAPACITY REACHED when the admitted count reached the cap.
+ * Every credential it is given is a new showing: whether a code is still
+ * in view, and when a partial multi-part card is given up, is the
+ * collector's job (app/scan/dc_collect), the one owner of both.
+ *
+ * The idle screen is SCANNING, or CLOCK NOT SET when the wall clock cannot
+ * be right (dc_clock_ok: earlier than the build time or the trust data
+ * time; then nobody gets PASS), or CAPACITY REACHED when the admitted
+ * count reached the cap.
  *
  * Verification is injected (dc_kiosk_check_fn): the app passes one that
  * calls dc_verify_texts + dc_policy_evaluate; tests pass fakes.
@@ -36,8 +41,6 @@
 #include "dc_screen.h"
 
 #define DC_KIOSK_DEFAULT_RESULT_MS 4000u
-#define DC_KIOSK_DEFAULT_CHUNK_TIMEOUT_MS 15000u
-#define DC_KIOSK_DEFAULT_RESCAN_GAP_MS 1500u
 #define DC_KIOSK_SEEN_ENTRIES 4096u
 
 /* Fills rec and pol for n texts at wall time now. Must always initialise
@@ -48,15 +51,12 @@ typedef void (*dc_kiosk_check_fn)(void *ctx, const char *const *texts,
 
 typedef struct {
 	uint32_t result_ms;        /* 0 = DC_KIOSK_DEFAULT_RESULT_MS */
-	uint32_t chunk_timeout_ms; /* 0 = DC_KIOSK_DEFAULT_CHUNK_TIMEOUT_MS */
-	/* The code that was just shown is ignored until it has been out of
-	 * view this long, so a card left in front of the camera is not
-	 * counted again and again. 0 = DC_KIOSK_DEFAULT_RESCAN_GAP_MS. */
-	uint32_t rescan_gap_ms;
 	unsigned capacity;         /* 0 = no limit */
 	uint32_t dup_warn_minutes; /* 0 = no "already admitted" warning */
 	int64_t build_time;        /* unix seconds; the clock cannot be earlier */
 	int64_t trust_time;        /* dc_trust_data_time(); 0 = unknown */
+	bool test_clock;           /* wall times are an explicit validation
+				    * time (--at): not checked (dc_clock_ok) */
 	int32_t utc_offset_s;      /* local time offset: "today's" counters
 				    * restart at local midnight */
 	const uint8_t *hmac_key;   /* DC_SEEN_KEY_LEN bytes; NULL = random */
@@ -80,8 +80,12 @@ void dc_kiosk_credential(dc_kiosk *k, uint64_t now_ms, int64_t wall,
 /* A part of a multi-part card was read: have of total parts so far. */
 void dc_kiosk_progress(dc_kiosk *k, uint64_t now_ms, int have, int total);
 
-/* Time passed: ends results and stale multi-part scans, re-checks the
- * clock. Call it every frame (or at least every 100 ms). */
+/* The collector gave up a partial multi-part card: back to the idle
+ * screen (with the wipe callback) if its progress is still shown. */
+void dc_kiosk_chunks_dropped(dc_kiosk *k, uint64_t now_ms, int64_t wall);
+
+/* Time passed: ends results, re-checks the clock. Call it every frame (or
+ * at least every 100 ms). */
 void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall);
 
 /* Staff keys: delta < 0: people left; delta > 0: people let in by hand;
@@ -95,9 +99,5 @@ const dc_screen *dc_kiosk_screen(const dc_kiosk *k);
 
 /* Increases whenever the screen model changes: render again when it does. */
 uint64_t dc_kiosk_generation(const dc_kiosk *k);
-
-/* True when a wall time cannot be right: earlier than the build or the
- * trust data (either may be 0 = unknown). */
-bool dc_kiosk_clock_ok(int64_t wall, int64_t build_time, int64_t trust_time);
 
 #endif

@@ -14,14 +14,19 @@
 
 typedef struct {
 	int used;
+	int held;             /* part of the credential whose result shows */
 	uint64_t last_frame;
+	uint64_t last_ms;
 	uint8_t digest[32];
 } seen_entry;
 
 struct dc_collect {
 	uint32_t timeout_ms;
 	int gone_frames;
+	uint32_t gone_ms;
+	int hold;
 	uint64_t frame;
+	uint64_t now_ms;
 
 	seen_entry seen[DC_COLLECT_SEEN];
 
@@ -66,8 +71,28 @@ static void mark_seen(dc_collect *c, const uint8_t d[32])
 		}
 		memcpy(e->digest, d, 32);
 		e->used = 1;
+		e->held = 0;
 	}
 	e->last_frame = c->frame;
+	e->last_ms = c->now_ms;
+}
+
+/* The codes of a credential just handed out stay in view until release. */
+static void hold_seen(dc_collect *c, const char *t, size_t len)
+{
+	uint8_t d[32];
+	if (!c->hold)
+		return;
+	digest_of(t, len, d);
+	seen_entry *e = find_seen(c, d);
+	if (e)
+		e->held = 1;
+}
+
+static int gone(const dc_collect *c, const seen_entry *e)
+{
+	return !e->held && c->frame - e->last_frame > (uint64_t)c->gone_frames &&
+	       c->now_ms - e->last_ms >= c->gone_ms;
 }
 
 static void forget_seen(dc_collect *c, const uint8_t d[32])
@@ -107,6 +132,8 @@ dc_collect *dc_collect_new(const dc_collect_config *cfg)
 	c->gone_frames = cfg && cfg->gone_frames > 0
 				 ? cfg->gone_frames
 				 : DC_COLLECT_DEFAULT_GONE_FRAMES;
+	c->gone_ms = cfg ? cfg->gone_ms : 0;
+	c->hold = cfg && cfg->hold;
 	return c;
 }
 
@@ -117,6 +144,17 @@ void dc_collect_reset(dc_collect *c)
 	wipe_set(c);
 	wipe_single(c);
 	mbedtls_platform_zeroize(c->seen, sizeof c->seen);
+}
+
+void dc_collect_release(dc_collect *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < DC_COLLECT_SEEN; i++)
+		c->seen[i].held = 0;
+	wipe_single(c);
+	if (c->delivered_set)
+		wipe_set(c);
 }
 
 void dc_collect_free(dc_collect *c)
@@ -161,6 +199,7 @@ static void ready_single(dc_collect *c, const char *t, size_t len,
 	out->n = 1;
 	out->texts[0] = c->single;
 	out->lens[0] = len;
+	hold_seen(c, t, len);
 }
 
 static void ready_set(dc_collect *c, dc_collect_result *out)
@@ -172,6 +211,7 @@ static void ready_set(dc_collect *c, dc_collect_result *out)
 	for (int i = 1; i <= c->total; i++) {
 		out->texts[i - 1] = c->chunk[i];
 		out->lens[i - 1] = c->chunk_len[i];
+		hold_seen(c, c->chunk[i], c->chunk_len[i]);
 	}
 	c->delivered_set = 1;
 }
@@ -222,9 +262,10 @@ dc_collect_status dc_collect_feed(dc_collect *c, uint64_t now_ms,
 		wipe_set(c);
 
 	c->frame++;
+	if (now_ms > c->now_ms)
+		c->now_ms = now_ms;
 	for (int i = 0; i < DC_COLLECT_SEEN; i++)
-		if (c->seen[i].used &&
-		    c->frame - c->seen[i].last_frame > (uint64_t)c->gone_frames)
+		if (c->seen[i].used && gone(c, &c->seen[i]))
 			mbedtls_platform_zeroize(&c->seen[i], sizeof c->seen[i]);
 
 	int timed_out_have = 0, timed_out_total = 0;
@@ -245,6 +286,7 @@ dc_collect_status dc_collect_feed(dc_collect *c, uint64_t now_ms,
 		seen_entry *e = find_seen(c, d);
 		if (e) { /* still in view: handed out already */
 			e->last_frame = c->frame;
+			e->last_ms = c->now_ms;
 			continue;
 		}
 		int index = 0, total = 0;

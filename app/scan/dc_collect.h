@@ -4,9 +4,17 @@
  * so that its frame count and timeout advance) with a timestamp in ms from
  * the caller's clock; it never reads a clock itself.
  *
+ * It is the one owner of "is this a new showing?" in the kiosk pipeline:
+ * the kiosk state machine does no repeat suppression and no multi-part
+ * timeout of its own (docs/kiosk.md).
+ *
  *  - Repeats: a code is handed out once. It counts as new again only after
- *    it has been out of view for `gone_frames` consecutive frames, or after
- *    dc_collect_reset() (call it when the result screen ends).
+ *    it has been out of view for `gone_frames` consecutive frames and for
+ *    `gone_ms` milliseconds, or after dc_collect_reset(). With `hold`, the
+ *    codes of a credential handed out stay "in view" until
+ *    dc_collect_release() (call it when its result screen ends), so a card
+ *    taken away and shown again while its result still shows is one
+ *    showing; the out-of-view time still counts from its last frame.
  *  - SHC chunks (shc:/C/N/...) are gathered across frames in any order;
  *    progress is reported ("2 of 3 scanned"). A partial set is dropped and
  *    wiped when no new chunk arrived for `chunk_timeout_ms`. A chunk of a
@@ -31,12 +39,17 @@
 
 #define DC_COLLECT_MAX_TEXTS 16            /* = DC_SHC_MAX_CHUNKS */
 #define DC_COLLECT_SEEN 32                 /* codes remembered as in view */
-#define DC_COLLECT_DEFAULT_TIMEOUT_MS 20000u
+#define DC_COLLECT_DEFAULT_TIMEOUT_MS 15000u
 #define DC_COLLECT_DEFAULT_GONE_FRAMES 5
+/* The kiosk's out-of-view time: a card moved about in front of the camera
+ * for a second is still the same showing. */
+#define DC_COLLECT_KIOSK_GONE_MS 1500u
 
 typedef struct {
-	uint32_t chunk_timeout_ms; /* 0 = default */
-	int gone_frames;           /* 0 = default */
+	uint32_t chunk_timeout_ms; /* 0 = DC_COLLECT_DEFAULT_TIMEOUT_MS */
+	int gone_frames;           /* 0 = DC_COLLECT_DEFAULT_GONE_FRAMES */
+	uint32_t gone_ms;          /* 0 = frames only */
+	int hold;                  /* 1 = hold handed-out codes until release */
 } dc_collect_config;
 
 typedef enum {
@@ -69,7 +82,11 @@ dc_collect_status dc_collect_feed(dc_collect *c, uint64_t now_ms,
 int dc_collect_pending(const dc_collect *c, int *have, int *total);
 
 /* Forgets everything (seen codes, partial chunks, last credential) and
- * wipes it: the result screen has ended. */
+ * wipes it. */
 void dc_collect_reset(dc_collect *c);
+
+/* The result of the last credential ended: its codes count as new again
+ * once out of view (see `hold`), and its texts are wiped. */
+void dc_collect_release(dc_collect *c);
 
 #endif

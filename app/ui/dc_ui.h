@@ -80,7 +80,5 @@ int dc_canvas_open(dc_canvas *c, int w, int h);
 void dc_canvas_close(dc_canvas *c);
 /* Reads a pixel of the canvas (after dc_ui_render). */
 SDL_Color dc_canvas_pixel(const dc_canvas *c, int x, int y);
-/* Writes the canvas as PNG. 0, or -1 with a reason in err. */
-int dc_png_write_surface(SDL_Surface *s, const char *path, char *err, size_t errlen);
 
 #endif

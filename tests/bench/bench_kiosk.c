@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 				t += 100;
 				dc_collect_feed(col, t, NULL, NULL, 0, &res);
 			}
-			t += DC_KIOSK_DEFAULT_RESULT_MS + DC_KIOSK_DEFAULT_RESCAN_GAP_MS;
+			t += DC_KIOSK_DEFAULT_RESULT_MS + DC_COLLECT_KIOSK_GONE_MS;
 			dc_kiosk_tick(k, t, (int64_t)time(NULL));
 			dc_ui_render(ui, cv.renderer, w, h, dc_kiosk_screen(k));
 		}

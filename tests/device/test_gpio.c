@@ -3,7 +3,7 @@
  *   test_gpio errors  the backend's refusals (no such chip, no such line;
  *                     the _none backend refuses any configured line)
  *   test_gpio sim     the kernel's gpio-sim: a chip with named lines is made
- *                     in configfs, the door lines are driven through dc_door
+ *                     in configfs, the door lines are driven through dc_doorsig
  *                     and read back from sysfs. Exits 77 (skip) where
  *                     gpio-sim is not loaded and cannot be (containers,
  *                     kernels without CONFIG_GPIO_SIM).
@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dc_door.h"
+#include "dc_doorsig.h"
 #include "dc_gpio.h"
 #include "dc_test.h"
 
@@ -26,7 +26,7 @@ static void test_errors(void)
 	char err[256] = "";
 	memset(&cfg, 0, sizeof cfg);
 	snprintf(cfg.chip, sizeof cfg.chip, "doorcheck-no-such-chip");
-	snprintf(cfg.line[DC_DOOR_RELAY], sizeof cfg.line[0], "GPIO17");
+	snprintf(cfg.line[DC_DOORSIG_RELAY], sizeof cfg.line[0], "GPIO17");
 	CHECK(dc_gpio_config_used(&cfg));
 	CHECK_EQ_INT(dc_gpio_open(&cfg, &g, err, sizeof err), -1);
 	CHECK(g == NULL);
@@ -70,7 +70,7 @@ static int get(const char *path, char *buf, size_t n)
 	return 0;
 }
 
-static const char *const names[DC_DOOR__LINES] = {
+static const char *const names[DC_DOORSIG__LINES] = {
 	"DOOR_RELAY", "DOOR_LED_PASS", "DOOR_LED_FAIL", "DOOR_BUZZER",
 };
 
@@ -80,7 +80,7 @@ static void sim_cleanup(void)
 	if (!sim_dir[0])
 		return;
 	put(sim_dir, "live", "0");
-	for (int l = 0; l < DC_DOOR__LINES; l++) {
+	for (int l = 0; l < DC_DOORSIG__LINES; l++) {
 		snprintf(p, sizeof p, "%s/bank0/line%d", sim_dir, l);
 		rmdir(p);
 	}
@@ -122,7 +122,7 @@ static int test_sim(void)
 		return 77;
 	}
 	CHECK(put(p, "num_lines", "4") == 0);
-	for (int l = 0; l < DC_DOOR__LINES; l++) {
+	for (int l = 0; l < DC_DOORSIG__LINES; l++) {
 		char ld[600];
 		snprintf(ld, sizeof ld, "%s/line%d", p, l);
 		CHECK(mkdir(ld, 0755) == 0);
@@ -137,31 +137,31 @@ static int test_sim(void)
 	dc_gpio_config cfg;
 	memset(&cfg, 0, sizeof cfg);
 	snprintf(cfg.chip, sizeof cfg.chip, "%s", chip);
-	for (int l = 0; l < DC_DOOR__LINES; l++)
+	for (int l = 0; l < DC_DOORSIG__LINES; l++)
 		snprintf(cfg.line[l], sizeof cfg.line[l], "%s", names[l]);
 	/* The LED by offset, the relay active-low. */
-	snprintf(cfg.line[DC_DOOR_LED_FAIL], sizeof cfg.line[0], "2");
-	snprintf(cfg.line[DC_DOOR_RELAY], sizeof cfg.line[0], "DOOR_RELAY!");
+	snprintf(cfg.line[DC_DOORSIG_LED_FAIL], sizeof cfg.line[0], "2");
+	snprintf(cfg.line[DC_DOORSIG_RELAY], sizeof cfg.line[0], "DOOR_RELAY!");
 	dc_gpio *g = NULL;
 	int rc = dc_gpio_open(&cfg, &g, err, sizeof err);
 	CHECK_MSG(rc == 0, "%s", err);
 	if (rc == 0) {
-		dc_door d;
-		dc_door_config dcfg = { .relay_pulse_ms = 300, .led_ms = 1000, .buzzer = true };
-		dc_door_out out = dc_gpio_door_out(g);
-		dc_door_init(&d, &dcfg, &out);
+		dc_doorsig d;
+		dc_doorsig_config dcfg = { .relay_pulse_ms = 300, .led_ms = 1000, .buzzer = true };
+		dc_doorsig_out out = dc_gpio_door_out(g);
+		dc_doorsig_init(&d, &dcfg, &out);
 		CHECK_EQ_INT(sim_value(dev, chip, 0), 1); /* active-low relay: idle high */
-		dc_door_signal(&d, DC_SCREEN_PASS, true, 0);
+		dc_doorsig_signal(&d, DC_SCREEN_PASS, true, 0);
 		CHECK_EQ_INT(sim_value(dev, chip, 0), 0);
 		CHECK_EQ_INT(sim_value(dev, chip, 1), 1);
 		CHECK_EQ_INT(sim_value(dev, chip, 2), 0);
 		CHECK_EQ_INT(sim_value(dev, chip, 3), 1);
-		dc_door_tick(&d, 299);
+		dc_doorsig_tick(&d, 299);
 		CHECK_EQ_INT(sim_value(dev, chip, 0), 0);
-		dc_door_tick(&d, 300);
+		dc_doorsig_tick(&d, 300);
 		CHECK_EQ_INT(sim_value(dev, chip, 0), 1);
 		CHECK_EQ_INT(sim_value(dev, chip, 3), 0);
-		dc_door_signal(&d, DC_SCREEN_NOT_VALID, true, 400);
+		dc_doorsig_signal(&d, DC_SCREEN_NOT_VALID, true, 400);
 		CHECK_EQ_INT(sim_value(dev, chip, 1), 0);
 		CHECK_EQ_INT(sim_value(dev, chip, 2), 1);
 		CHECK_EQ_INT(sim_value(dev, chip, 0), 1);
@@ -172,7 +172,7 @@ static int test_sim(void)
 		CHECK_MSG(strstr(err, "cannot request") != NULL, "%s", err);
 		dc_gpio_close(g);
 	}
-	snprintf(cfg.line[DC_DOOR_BUZZER], sizeof cfg.line[0], "NO_SUCH_LINE");
+	snprintf(cfg.line[DC_DOORSIG_BUZZER], sizeof cfg.line[0], "NO_SUCH_LINE");
 	CHECK(dc_gpio_open(&cfg, &g, err, sizeof err) == -1);
 	CHECK_MSG(strstr(err, "gpio_buzzer = NO_SUCH_LINE: no such line") != NULL, "%s", err);
 	sim_cleanup();

@@ -94,8 +94,8 @@ int main(void)
 	CHECK_EQ_INT(c.display_width, 0);
 
 	static const struct { const char *text, *msg; } bad[] = {
-		{ "camera = v4l2\ncolour = red\n", "line 2: colour: unknown setting" },
-		{ "camera = webcam\n", "line 1: camera: expected libcamera, v4l2, image, folder or text" },
+		{ "camera = v4l2\ncolour = red\n", "line 2: unknown key 'colour'" },
+		{ "camera = webcam\n", "line 1: camera: expected libcamera, v4l2, image, folder, text, evdev or tty" },
 		{ "rotation = 45\n", "line 1: rotation: expected 0, 90, 180 or 270" },
 		{ "resolution = 1280\n", "line 1: resolution: expected WIDTHxHEIGHT, e.g. 1280x720" },
 		{ "resolution = 0x720\n", "line 1: resolution: expected WIDTHxHEIGHT, e.g. 1280x720" },
@@ -105,9 +105,12 @@ int main(void)
 		{ "capacity = -1\n", "line 1: capacity: expected a number of people (0 = no limit)" },
 		{ "capacity = 99999999999999999999\n", "line 1: capacity: expected a number of people (0 = no limit)" },
 		{ "tone = loud\n", "line 1: tone: expected on or off" },
-		{ "\n\njust words\n", "line 3: expected key = value" },
+		{ "\n\njust words\n", "line 3: expected 'key = value', got 'just words'" },
 		{ "device = \"/dev/video0\n", "line 1: unterminated quote" },
 		{ "trust =\n", "line 1: trust: expected a folder path" },
+		{ "tone = on\ntone = off\n", "line 2: duplicate key 'tone' (first set on line 1)" },
+		{ "[kiosk]\n", "line 1: expected 'key = value', got '[kiosk]'" },
+		{ "tone: on\n", "line 1: expected 'key = value', got 'tone: on'" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		dc_config_defaults(&c);
@@ -121,6 +124,23 @@ int main(void)
 	longline[sizeof longline - 1] = 0;
 	CHECK_EQ_INT(parse(&c, longline, err, sizeof err), -1);
 	CHECK_EQ_INT(dc_config_parse(&c, (const uint8_t *)"tone = on\0x\n", 12, err, sizeof err), -1);
+	/* Text scanners: a keyboard-wedge (evdev) and a serial (tty) one. */
+	dc_config_defaults(&c);
+	CHECK_EQ_INT(parse(&c, "camera = evdev\ndevice = /dev/input/by-id/x-event-kbd\n", err,
+			   sizeof err), 0);
+	CHECK_STR(c.camera, "evdev");
+	CHECK_EQ_INT(parse(&c, "camera = tty\ndevice = /dev/ttyACM0,115200\n", err, sizeof err), 0);
+	CHECK_STR(c.camera, "tty");
+	CHECK_STR(c.device, "/dev/ttyACM0,115200");
+	{
+		size_t len = 0;
+		char *buf = dc_test_read(dc_test_path("DC_SOURCE_ROOT", "boards/keyboard-scanner.conf"),
+					 &len);
+		dc_config_defaults(&c);
+		CHECK(buf && dc_config_parse(&c, (const uint8_t *)buf, len, err, sizeof err) == 0);
+		CHECK_STR(c.camera, "tty");
+		free(buf);
+	}
 	CHECK(dc_config_is_key("duplicate_warning_minutes"));
 	CHECK(!dc_config_is_key("duplicate-warning-minutes"));
 	check_boards();

@@ -1,10 +1,12 @@
-/* State machine tests with a fake clock and a fake verifier. */
+/* State machine tests with a fake clock and a fake verifier. Repeats and
+ * the multi-part timeout are the collector's: test_kiosk_pipeline.c. */
 #define _GNU_SOURCE
 #include <string.h>
 
 #include "dc_test.h"
 #include "dc_kiosk.h"
 #include "dc_seen.h"
+#include "dc_time.h"
 
 static int wipes;
 static void count_wipe(void *ctx) { (void)ctx; wipes++; }
@@ -56,16 +58,22 @@ static void fake_check(void *ctx, const char *const *texts, const size_t *lens, 
 static const int64_t WALL = 1800000000; /* 2027-01-15 */
 static const uint8_t KEY[DC_SEEN_KEY_LEN] = { 1, 2, 3 };
 
-static dc_kiosk *mk(unsigned capacity, uint32_t dup_min, int64_t build_time)
+static dc_kiosk *mk_clock(unsigned capacity, uint32_t dup_min, int64_t build_time,
+			  bool test_clock)
 {
 	dc_kiosk_config c = {
-		.result_ms = 3000, .chunk_timeout_ms = 10000, .rescan_gap_ms = 1000,
+		.result_ms = 3000, .test_clock = test_clock,
 		.capacity = capacity, .dup_warn_minutes = dup_min,
 		.build_time = build_time, .trust_time = WALL - 10 * 86400,
 		.hmac_key = KEY, .check = fake_check, .wipe = count_wipe,
 	};
 	wipes = 0;
 	return dc_kiosk_new(&c, 0, WALL);
+}
+
+static dc_kiosk *mk(unsigned capacity, uint32_t dup_min, int64_t build_time)
+{
+	return mk_clock(capacity, dup_min, build_time, false);
 }
 
 static void scan(dc_kiosk *k, uint64_t t, const char *text)
@@ -116,15 +124,12 @@ static void test_same_and_different_code(void)
 	dc_kiosk *k = mk(0, 0, 0);
 	const dc_screen *s = dc_kiosk_screen(k);
 	scan(k, 0, "PASS:Ada Lovelace");
-	scan(k, 500, "PASS:Ada Lovelace");   /* still in view: ignored */
-	scan(k, 2900, "PASS:Ada Lovelace");
 	CHECK_EQ_INT(s->scanned, 1);
 	dc_kiosk_tick(k, 3000, WALL + 3);      /* 3000 since shown: ends */
 	CHECK_EQ_INT(s->kind, DC_SCREEN_SCANNING);
-	scan(k, 3500, "PASS:Ada Lovelace");  /* seen 600 ms ago: still ignored */
-	CHECK_EQ_INT(s->kind, DC_SCREEN_SCANNING);
-	CHECK_EQ_INT(s->scanned, 1);
-	scan(k, 4600, "PASS:Ada Lovelace");  /* away 1100 ms: a new scan */
+	/* Every credential handed over is a new showing (the collector
+	 * decides that: test_kiosk_pipeline.c). */
+	scan(k, 4600, "PASS:Ada Lovelace");
 	CHECK_EQ_INT(s->kind, DC_SCREEN_PASS);
 	CHECK_EQ_INT(s->scanned, 2);
 	/* A different code while a result shows replaces it at once. */
@@ -160,13 +165,17 @@ static void test_chunk_timeout(void)
 	CHECK_EQ_INT(s->chunks_have, 1);
 	CHECK_EQ_INT(s->chunks_total, 3);
 	dc_kiosk_tick(k, 8000, WALL + 8);
-	dc_kiosk_progress(k, 8000, 2, 3);   /* progress restarts the timeout */
+	dc_kiosk_progress(k, 8000, 2, 3);
 	CHECK_EQ_INT(s->chunks_have, 2);
-	dc_kiosk_tick(k, 17999, WALL + 17);
+	/* No timer of its own: the progress stays until the collector gives
+	 * the parts up. */
+	dc_kiosk_tick(k, 600000, WALL + 600);
 	CHECK_EQ_INT(s->kind, DC_SCREEN_CHUNKS);
 	CHECK_EQ_INT(wipes, 0);
-	dc_kiosk_tick(k, 18000, WALL + 18);
+	dc_kiosk_chunks_dropped(k, 600000, WALL + 600);
 	CHECK_EQ_INT(s->kind, DC_SCREEN_SCANNING);
+	CHECK_EQ_INT(wipes, 1);
+	dc_kiosk_chunks_dropped(k, 600100, WALL + 600); /* nothing shown: no-op */
 	CHECK_EQ_INT(wipes, 1);
 	/* Completing the parts gives a result. */
 	dc_kiosk_progress(k, 20000, 1, 2);
@@ -273,10 +282,23 @@ static void test_clock_not_set(void)
 	CHECK_EQ_INT(s->kind, DC_SCREEN_PASS);
 	dc_kiosk_free(k);
 
-	CHECK(dc_kiosk_clock_ok(100, 0, 0));
-	CHECK(!dc_kiosk_clock_ok(100, 101, 0));
-	CHECK(!dc_kiosk_clock_ok(100, 50, 101));
-	CHECK(dc_kiosk_clock_ok(101, 50, 101));
+	/* The one clock rule (app/core dc_clock_ok, also doorcheck-verify's). */
+	CHECK(dc_clock_ok(100, 0, 0, false));
+	CHECK(!dc_clock_ok(100, 101, 0, false));
+	CHECK(!dc_clock_ok(100, 50, 101, false));
+	CHECK(dc_clock_ok(101, 50, 101, false));
+	CHECK(dc_clock_ok(100, 101, 0, true));  /* --at: a test clock */
+	CHECK(dc_clock_ok(100, 50, 101, true));
+
+	/* An explicit validation time before the build is a test clock: the
+	 * card is checked at that time. */
+	k = mk_clock(0, 0, WALL + 86400, true);
+	s = dc_kiosk_screen(k);
+	CHECK_EQ_INT(s->kind, DC_SCREEN_SCANNING);
+	CHECK(s->clock_ok);
+	scan(k, 0, "PASS:Ada Lovelace");
+	CHECK_EQ_INT(s->kind, DC_SCREEN_PASS);
+	dc_kiosk_free(k);
 }
 
 static void test_day_rollover(void)

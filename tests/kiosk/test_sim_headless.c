@@ -129,6 +129,18 @@ int main(int argc, char **argv)
 		char path[4096];
 		CHECK(!find_png(dir, "vaccinated", "pass", path, sizeof path));
 
+		/* The same time as --at is a test clock: the card is checked at
+		 * that time (before it was issued: NOT VALID), not refused for
+		 * the clock. */
+		dir = dc_sim_tmpdir("at");
+		CHECK_EQ_INT(run(dir, size, "--at @1000000000", inputs), 0);
+		expect(dir, "start", "scanning", w, h);
+		expect(dir, "vaccinated", "not_valid", w, h);
+		CHECK(!find_png(dir, "vaccinated", "clock_not_set", path, sizeof path));
+		dir = dc_sim_tmpdir("at-iso");
+		CHECK_EQ_INT(run(dir, size, "--at 2026-01-01T00:00:00Z", inputs), 0);
+		expect(dir, "vaccinated", "pass", w, h);
+
 		/* Capacity 1: the second valid card is not admitted. */
 		dir = dc_sim_tmpdir("capacity");
 		DC_FMT(inputs, sizeof inputs, "'%s/vaccinated.png' '%s/multi.txt'", P.cards, P.cards);
@@ -147,5 +159,6 @@ int main(int argc, char **argv)
 	}
 	/* Bad usage is refused. */
 	CHECK(run("/nonexistent", "800x480", "--capacity lots", "x.png") != 0);
+	CHECK(run("/nonexistent", "800x480", "--at yesterday", "x.png") != 0);
 	return dc_test_done();
 }

@@ -8,6 +8,7 @@
 
 #include "dc_test.h"
 #include "dc_ui.h"
+#include "dc_sim.h"
 #include "dc_sample_screens.h"
 
 static int inside(SDL_Rect r, int w, int h)
@@ -99,7 +100,7 @@ static void check_screen(dc_ui *ui, int w, int h, dc_screen_kind k, const char *
 		char path[4200], err[256];
 		if (snprintf(path, sizeof path, "%s/%s-%dx%d.png", outdir, dc_screen_name(k), w, h) < 0)
 			path[0] = 0;
-		CHECK_MSG(dc_png_write_surface(c.surface, path, err, sizeof err) == 0, "%s", err);
+		CHECK_MSG(dc_sim_png_write(c.surface, path, err, sizeof err) == 0, "%s", err);
 		struct stat st;
 		CHECK(stat(path, &st) == 0 && st.st_size > 1000);
 	}

@@ -9,6 +9,7 @@
 
 #include "dc_test.h"
 #include "dc_ui.h"
+#include "dc_sim.h"
 #include "dc_sample_screens.h"
 #include "dc_sim_test.h"
 
@@ -84,7 +85,7 @@ static void check_window(dc_ui *ui, int w, int h)
 			char path[4096], err[256];
 			const char *root = getenv("DC_BUILD_ROOT");
 			DC_FMT(path, sizeof path, "%s/screens/window-pass-%dx%d.png", root ? root : ".", w, h);
-			if (dc_png_write_surface(shot, path, err, sizeof err) != 0)
+			if (dc_sim_png_write(shot, path, err, sizeof err) != 0)
 				fprintf(stderr, "%s\n", err);
 		}
 	}

@@ -1,13 +1,13 @@
-/* PNG output of a rendered screen (headless renders, screenshots). This is
- * the only file writer in the UI; the kiosk never calls it while scanning. */
+/* PNG output of a rendered screen (headless renders, screenshots): the
+ * simulator's only file writer. The door binary links none of it. */
 #include <stdio.h>
 #include <string.h>
 
 #include <png.h>
 
-#include "dc_ui.h"
+#include "dc_sim.h"
 
-int dc_png_write_surface(SDL_Surface *src, const char *path, char *err, size_t errlen)
+int dc_sim_png_write(SDL_Surface *src, const char *path, char *err, size_t errlen)
 {
 	/* volatile: both are read after a libpng longjmp */
 	volatile int ret = -1;

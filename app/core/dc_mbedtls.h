@@ -1,0 +1,43 @@
+/*
+ * dc_mbedtls: the few mbedTLS calls whose spelling differs between 2.28
+ * (Debian 12) and 3.x (Debian 13, Buildroot), behind one name each, so the
+ * core builds against both. `./dev test mbedtls3` compiles app/core against
+ * 3.x headers. Hashing has its own header (dc_hash.h).
+ *
+ * In 3.x the struct fields are private; 3.6 has accessors for what 2.28
+ * reads directly. Versions 3.0 to 3.5 lack some of them and are not
+ * supported (no distribution doorcheck targets ships them).
+ */
+#ifndef DC_MBEDTLS_H
+#define DC_MBEDTLS_H
+
+#include <mbedtls/version.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/x509_crt.h>
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && MBEDTLS_VERSION_NUMBER < 0x03060000
+#error "mbedTLS 3.0-3.5 is not supported: use 2.28 or 3.6 and later"
+#endif
+
+/* The curve of an EC key (pk must hold one: mbedtls_pk_can_do ECKEY). */
+static inline mbedtls_ecp_group_id dc_pk_ec_group(const mbedtls_pk_context *pk)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	return mbedtls_ecp_keypair_get_group_id(mbedtls_pk_ec(*pk));
+#else
+	return mbedtls_pk_ec(*pk)->grp.id;
+#endif
+}
+
+/* True when the certificate carries extension ext (MBEDTLS_X509_EXT_...). */
+static inline int dc_crt_has_ext(const mbedtls_x509_crt *crt, int ext)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	return mbedtls_x509_crt_has_ext_type(crt, ext);
+#else
+	return (crt->ext_types & ext) != 0;
+#endif
+}
+
+#endif
