@@ -36,6 +36,14 @@ typedef struct {
 	uint32_t dup_warn_minutes; /* 0 = off */
 	bool tone;
 	char font[DC_CONFIG_PATH_MAX];
+	/* Door hardware (app/device/dc_gpio.h): chip and line names, "" = not
+	 * wired. Lines in dc_doorsig_line order: relay, LED pass, LED fail,
+	 * buzzer. */
+	char gpio_chip[64];
+	char gpio_line[4][64];
+	uint32_t relay_pulse_ms; /* 0 = the default (1000) */
+	char rtc[DC_CONFIG_PATH_MAX]; /* the board's RTC device (documentation
+				       * and the operator screen); "" = none */
 } dc_config;
 
 void dc_config_defaults(dc_config *c);
