@@ -5,7 +5,7 @@
 #      `dpkg-buildpackage -b -us -uc` in a copy of the tree;
 #   3. runs lintian (fails on any error or warning not overridden);
 #   4. installs the doorcheck package in a fresh minimal Debian 12 chroot
-#      (mmdebstrap --variant=minimal), and there:
+#      (mmdebstrap --variant=apt: Essential plus apt), and there:
 #      - doorcheck-verify passes the demo card from the package's own
 #        examples against the examples' demo trust folder,
 #      - the same card is refused with the default trust data (the demo
@@ -142,7 +142,7 @@ echo "inside: $passes passed, $fails failed"
 INSIDE
 chmod +x "$work/inside.sh"
 # apt in the chroot resolves the package's dependencies from the mirror.
-nice mmdebstrap --variant=minimal --include=ca-certificates \
+nice mmdebstrap --variant=apt --include=ca-certificates \
 	--customize-hook="copy-in $deb $work/inside.sh /tmp" \
 	--customize-hook='chroot "$1" sh -c "apt-get install -y -q --no-install-recommends /tmp/doorcheck_*.deb" >/dev/null' \
 	--customize-hook='chroot "$1" sh /tmp/inside.sh' \
