@@ -131,6 +131,8 @@ static const char *const keys[] = {
 	"capacity", "duplicate_warning_minutes", "tone", "font",
 	"scan_density", "scan_budget_ms",
 	"trust_pin", "trust_warn_days", "trust_max_days",
+	"gpio_chip", "gpio_relay", "gpio_led_pass", "gpio_led_fail", "gpio_buzzer",
+	"relay_pulse_ms", "rtc",
 };
 
 bool dc_config_is_key(const char *key)
@@ -227,6 +229,24 @@ int dc_config_set(dc_config *c, const char *key, const char *v, char *err, size_
 		c->scan_budget_ms = (unsigned)n;
 		return 0;
 	}
+	if (!strcmp(key, "gpio_chip"))
+		return set_str(c->gpio_chip, sizeof c->gpio_chip, v)
+			? fail(err, errlen, key, "too long") : 0;
+	static const char *const gpio_keys[4] = {
+		"gpio_relay", "gpio_led_pass", "gpio_led_fail", "gpio_buzzer",
+	};
+	for (size_t i = 0; i < 4; i++)
+		if (!strcmp(key, gpio_keys[i]))
+			return set_str(c->gpio_line[i], sizeof c->gpio_line[i], v)
+				? fail(err, errlen, key, "too long") : 0;
+	if (!strcmp(key, "relay_pulse_ms")) {
+		if (parse_uint(v, 30000, &n) || n < 50)
+			return fail(err, errlen, key, "expected milliseconds between 50 and 30000");
+		c->relay_pulse_ms = (uint32_t)n;
+		return 0;
+	}
+	if (!strcmp(key, "rtc"))
+		return set_str(c->rtc, sizeof c->rtc, v) ? fail(err, errlen, key, "too long") : 0;
 	return fail(err, errlen, key, "unknown setting");
 }
 

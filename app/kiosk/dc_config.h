@@ -45,6 +45,14 @@ typedef struct {
 	char font[DC_CONFIG_PATH_MAX];
 	int scan_density;       /* 1..4: ZBar's density (dc_scanner_set_density) */
 	unsigned scan_budget_ms; /* 0 = by frame size; per-frame scan CPU budget */
+	/* Door hardware (app/device/dc_gpio.h): chip and line names, "" = not
+	 * wired. Lines in dc_doorsig_line order: relay, LED pass, LED fail,
+	 * buzzer. */
+	char gpio_chip[64];
+	char gpio_line[4][64];
+	uint32_t relay_pulse_ms; /* 0 = the default (1000) */
+	char rtc[DC_CONFIG_PATH_MAX]; /* the board's RTC device (documentation
+				       * and the operator screen); "" = none */
 } dc_config;
 
 void dc_config_defaults(dc_config *c);

@@ -1,5 +1,9 @@
 #include "dc_door.h"
 
+#include "dc_doorsig.h"
+#include "dc_gpio.h"
+#include "dc_notify.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +43,8 @@ struct dc_door {
 	dc_source *src;
 	dc_ui *ui;
 	dc_tone *tone;
+	dc_gpio *gpio;     /* door relay, LEDs, buzzer; NULL = not wired */
+	dc_doorsig sig;    /* their timing (app/device/dc_doorsig.h) */
 	dc_wedge wedge;    /* keyboard-wedge scanner vs staff keys */
 	uint64_t now_ms;   /* last event time */
 	uint64_t fps_t0;   /* measured frame rate: window start, frames in it */
@@ -428,6 +434,31 @@ static bool door_frame(dc_door *d, uint64_t *t)
 	return st == DC_SRC_END;
 }
 
+/* The door lines from the configuration. A door wired for a relay that
+ * cannot be driven refuses to start (systemd shows the reason) rather
+ * than run without opening the door. */
+static int door_hw_open(dc_door *d)
+{
+	dc_gpio_config gc;
+	char err[256];
+	dc_doorsig_config sc = { .relay_pulse_ms = d->o.cfg.relay_pulse_ms,
+				 .led_ms = d->o.cfg.result_ms, .buzzer = true };
+	dc_doorsig_out out = { NULL, NULL };
+	memset(&gc, 0, sizeof gc);
+	snprintf(gc.chip, sizeof gc.chip, "%s", d->o.cfg.gpio_chip);
+	for (int l = 0; l < DC_DOORSIG__LINES; l++)
+		snprintf(gc.line[l], sizeof gc.line[l], "%s", d->o.cfg.gpio_line[l]);
+	if (dc_gpio_config_used(&gc)) {
+		if (dc_gpio_open(&gc, &d->gpio, err, sizeof err) != 0) {
+			fprintf(stderr, "doorcheck: door lines: %s\n", err);
+			return -1;
+		}
+		out = dc_gpio_door_out(d->gpio);
+	}
+	dc_doorsig_init(&d->sig, &sc, &out);
+	return 0;
+}
+
 int dc_door_run_window(dc_door *d, const dc_door_window *w)
 {
 	static const dc_door_window none = { .title = "doorcheck" };
@@ -470,7 +501,10 @@ int dc_door_run_window(dc_door *d, const dc_door_window *w)
 		d->tone = dc_tone_new();
 	if (dc_door_open_source(d) != 0 && !w->source_optional)
 		goto out;
+	if (door_hw_open(d) != 0)
+		goto out;
 	dc_wedge_init(&d->wedge, 0);
+	dc_notify_ready("scanning");
 	if (w->start)
 		w->start(w->ctx, d);
 
@@ -506,8 +540,10 @@ int dc_door_run_window(dc_door *d, const dc_door_window *w)
 		bool changed = dirty || dc_kiosk_generation(d->kiosk) != last_gen;
 		if (changed) {
 			/* a new result counts one more scan: beep once for it */
-			if (s->is_result && s->scanned != last_scanned)
+			if (s->is_result && s->scanned != last_scanned) {
 				dc_tone_play(d->tone, s->kind);
+				dc_doorsig_signal(&d->sig, s->kind, true, t);
+			}
 			last_scanned = s->scanned;
 			last_gen = dc_kiosk_generation(d->kiosk);
 			dc_ui_present(d->ui, r, s, rot, &target);
@@ -515,9 +551,15 @@ int dc_door_run_window(dc_door *d, const dc_door_window *w)
 		}
 		if (w->screen)
 			w->screen(w->ctx, d, s, changed, src_end, &quit);
+		dc_doorsig_tick(&d->sig, t);
+		dc_notify_watchdog(t);
 	}
 	rc = 0;
 out:
+	dc_notify_stopping();
+	dc_doorsig_all_off(&d->sig);
+	dc_gpio_close(d->gpio);
+	d->gpio = NULL;
 	dc_wedge_wipe(&d->wedge);
 	if (target)
 		SDL_DestroyTexture(target);
