@@ -28,6 +28,10 @@ DEV_PKGS=(
 	libjpeg62-turbo-dev
 	libqrencode-dev
 	libzxing-dev
+	libsdl2-dev
+	libsdl2-ttf-dev
+	libcamera-dev
+	fonts-dejavu-core
 )
 # Provided by the cross toolchain's own arm64 runtime in /usr/$TRIPLET
 # (libc6-arm64-cross, libgcc-s1-arm64-cross, libstdc++6-arm64-cross).
@@ -87,7 +91,7 @@ info_of() {
 }
 
 # Breadth-first closure: the -dev packages, then runtime libraries only.
-declare -A seen=()
+declare -A seen=() allarch=()
 queue=("${DEV_PKGS[@]}")
 pkgs=()
 while [ ${#queue[@]} -gt 0 ]; do
@@ -100,8 +104,14 @@ while [ ${#queue[@]} -gt 0 ]; do
 		log "no $ARCH candidate for $p"
 		exit 1
 	fi
-	# Architecture: all packages (data such as libx11-data) hold nothing to link.
-	[ "${info[0]}" = "$ARCH" ] && pkgs+=("$p")
+	# Architecture: all packages (data such as libx11-data) hold nothing to
+	# link; only the ones named in DEV_PKGS (the kiosk's font) are unpacked.
+	if [ "${info[0]}" = "$ARCH" ]; then
+		pkgs+=("$p")
+	elif [ "${info[0]}" = all ] && [[ " ${DEV_PKGS[*]} " == *" $p "* ]]; then
+		pkgs+=("$p")
+		allarch[$p]=1
+	fi
 	for d in "${info[@]:1}"; do
 		[ -n "${seen[$d]:-}" ] && continue
 		case "$EXCLUDE_PKGS" in *" $d "*) continue ;; esac
@@ -121,7 +131,11 @@ mkdir -p "$work/debs" "$work/root"
 (
 	cd "$work/debs"
 	# apt-get download as root warns that _apt cannot sandbox; harmless here.
-	mapfile -t names < <(printf "%s:$ARCH\n" "${pkgs[@]}")
+	# Architecture: all packages have no :arm64 name of their own.
+	names=()
+	for p in "${pkgs[@]}"; do
+		if [ -n "${allarch[$p]:-}" ]; then names+=("$p"); else names+=("$p:$ARCH"); fi
+	done
 	if ! apt-get download -q "${names[@]}" >&2 2> >(grep -v 'unsandboxed' >&2); then
 		# Stale package lists name versions the mirror no longer has.
 		log "download failed; refreshing apt lists and retrying once"
@@ -145,6 +159,11 @@ find "$sysroot" -type l | while read -r l; do
 	/*) ln -snfr "$sysroot$t" "$l" ;;
 	esac
 done
+# The build links shared libraries only, and the -dev packages that
+# Requires.private names are not unpacked (SDL2_ttf.pc names harfbuzz and
+# freetype2, whose headers SDL_ttf.h does not include), but pkg-config
+# wants them all even for --cflags: drop those lines.
+find "$sysroot" -name '*.pc' -path '*/pkgconfig/*' -exec sed -i '/^Requires\.private:/d' {} +
 touch "$sysroot/.complete"
 log "built sysroot $sysroot ($(wc -l <"$sysroot/.manifest") packages)"
 printf '%s\n' "$sysroot"

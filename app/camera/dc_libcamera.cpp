@@ -2,36 +2,47 @@
  * libcamera: Raspberry Pi cameras (and anything else libcamera drives),
  * behind the C interface dc_src_libcamera_open() (extern "C").
  *
- * Built against Debian 12's libcamera 0.0.3; written to carry over to the
- * 0.5.x releases Raspberry Pi OS ships. Differences that matter here:
- *  - rotation: 0.0.3 has CameraConfiguration::transform (Transform::Rot180);
+ * Compiled against Debian 12's libcamera 0.0.3 (the native build) and the
+ * libcamera 0.5 headers Raspberry Pi OS ships (CI's compile check, and the
+ * virtual-camera test against a 0.5.2 build: docs/camera.md). The API
+ * differences this file meets are all in the compat namespace below, picked
+ * by libcamera/version.h:
+ *  - rotation: 0.0.x has CameraConfiguration::transform (Transform::Rot180);
  *    0.2+ replaced it with CameraConfiguration::orientation
- *    (Orientation::Rotate180). The one #if below picks the member.
+ *    (Orientation::Rotate180).
+ * Differences that need no code:
  *  - generateConfiguration() takes a StreamRoles vector in 0.0.3 and a
  *    Span<const StreamRole> in 0.5; a std::vector converts to both.
- *  - validate() may return Adjusted in both; 0.5 adjusts more often (e.g.
- *    it aligns sizes and can swap YUV420 for NV12 on some pipelines), so we
- *    accept either of the two Y-plane-first formats and re-read size and
- *    stride after validation.
- *  - controls: AfMode/AfModeContinuous are in libcamera::controls in both;
- *    several others moved between controls::draft and controls over time,
- *    so only AfMode is set, and only if the camera lists it.
+ *  - validate() may return Adjusted in both; 0.5 adjusts more often (it
+ *    aligns sizes, and pipelines such as the virtual one only give NV12), so
+ *    either of the two Y-plane-first formats is taken, and size and stride
+ *    are read back after validation.
+ *  - controls: only AfMode is set (in libcamera::controls in both), and
+ *    only if the camera lists it.
  *  - only one CameraManager may exist per process (0.0.3 aborts on a
  *    second): open one libcamera source at a time.
  *
- * Frames are never copied: each FrameBuffer's plane 0 (Y) dmabuf is mapped
- * once at open, and the completed request whose Y plane we lend out is
- * re-queued only at the next call.
+ * Buffers: the pipeline's FrameBufferAllocator (dma-heap or the device's
+ * own buffers: a Raspberry Pi). Where it has none (no /dev/dma_heap, as
+ * with the virtual camera on a build machine) each buffer is one memfd
+ * holding all planes, which pipelines that fill buffers by CPU accept.
+ * Every buffer is mapped once at open. Frames are never copied: the Y plane
+ * of a completed request is lent out, and that request is re-queued only
+ * at the next call. Nothing is allocated per frame (completed requests wait
+ * in a fixed ring). dc_source_wipe() zeroises the lent buffer and any
+ * completed one not yet handed out; closing zeroises every buffer after the
+ * camera stopped.
  */
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include <array>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -39,6 +50,7 @@
 #include <vector>
 
 #include <libcamera/libcamera.h>
+#include <libcamera/version.h>
 
 extern "C" {
 #include <mbedtls/platform_util.h>
@@ -50,12 +62,68 @@ using namespace libcamera;
 
 namespace {
 
-struct Mapped {
-	void *base = nullptr;
-	size_t map_len = 0;
-	uint8_t *y = nullptr;
-	size_t y_len = 0;
+/* --- the one place where libcamera versions differ ----------------------- */
+#define DC_LIBCAMERA_AT_LEAST(maj, min)                                       \
+	(LIBCAMERA_VERSION_MAJOR > (maj) ||                                   \
+	 (LIBCAMERA_VERSION_MAJOR == (maj) && LIBCAMERA_VERSION_MINOR >= (min)))
+namespace compat {
+#if DC_LIBCAMERA_AT_LEAST(0, 2)
+void setRotate180(CameraConfiguration &c) { c.orientation = Orientation::Rotate180; }
+bool isRotate180(const CameraConfiguration &c) { return c.orientation == Orientation::Rotate180; }
+#else
+void setRotate180(CameraConfiguration &c) { c.transform = Transform::Rot180; }
+bool isRotate180(const CameraConfiguration &c) { return c.transform == Transform::Rot180; }
+#endif
+} /* namespace compat */
+/* ------------------------------------------------------------------------- */
+
+/* More buffers than this are left unused: 4 are asked for. */
+constexpr size_t kMaxBuffers = 8;
+/* Y, then CbCr (NV12) or Cb and Cr (YUV420). */
+constexpr size_t kMaxPlanes = 3;
+
+struct PlaneMap {
+	uint8_t *data = nullptr; /* the plane's first byte */
+	size_t len = 0;
 };
+
+/* One buffer, mapped once, with the request that carries it. */
+struct Slot {
+	FrameBuffer *fb = nullptr;
+	std::unique_ptr<Request> req;
+	std::array<PlaneMap, kMaxPlanes> planes{};
+	size_t nplanes = 0;
+	/* mmap()s to undo: one per distinct fd (planes often share one). */
+	std::array<std::pair<void *, size_t>, kMaxPlanes> maps{};
+	size_t nmaps = 0;
+
+	void zero()
+	{
+		for (size_t i = 0; i < nplanes; i++)
+			mbedtls_platform_zeroize(planes[i].data, planes[i].len);
+	}
+};
+
+/* Plane layout of one own (memfd) buffer: offsets and lengths. */
+size_t ownLayout(const PixelFormat &fmt, unsigned stride, unsigned h,
+		 unsigned off[kMaxPlanes], unsigned len[kMaxPlanes])
+{
+	unsigned y = stride * h;
+	off[0] = 0;
+	len[0] = y;
+	if (fmt == formats::NV12) {
+		off[1] = y;
+		len[1] = stride * ((h + 1) / 2);
+		return 2;
+	}
+	/* YUV420: quarter-size Cb, then Cr, at half the luma stride */
+	unsigned c = ((stride + 1) / 2) * ((h + 1) / 2);
+	off[1] = y;
+	len[1] = c;
+	off[2] = y + c;
+	len[2] = c;
+	return 3;
+}
 
 class Lcam {
 public:
@@ -69,17 +137,25 @@ public:
 private:
 	void onComplete(Request *r);
 	void close();
+	void requeue(Request *r);
+	dc_src_status ownBuffers(unsigned count, char *err, size_t errlen);
+	dc_src_status mapSlot(Slot &s, char *err, size_t errlen);
 
 	std::unique_ptr<CameraManager> cm_;
 	std::shared_ptr<Camera> cam_;
 	std::unique_ptr<CameraConfiguration> config_;
 	std::unique_ptr<FrameBufferAllocator> alloc_;
+	std::vector<std::unique_ptr<FrameBuffer>> own_; /* memfd fallback */
 	Stream *stream_ = nullptr;
-	std::vector<std::unique_ptr<Request>> requests_;
-	std::map<const FrameBuffer *, Mapped> maps_;
+	PixelFormat fmt_;
+	std::array<Slot, kMaxBuffers> slots_;
+	size_t nslots_ = 0;
+	/* Completed requests (cookie = slot index), filled by libcamera's
+	 * thread: a ring, as each request is in it at most once. */
 	std::mutex mu_;
 	std::condition_variable cv_;
-	std::deque<Request *> done_;
+	std::array<Request *, kMaxBuffers> done_{};
+	size_t done_head_ = 0, done_n_ = 0;
 	Request *held_ = nullptr;
 	bool acquired_ = false, started_ = false, connected_ = false;
 	int w_ = 0, h_ = 0, stride_ = 0;
@@ -91,8 +167,96 @@ void Lcam::onComplete(Request *r)
 	if (r->status() == Request::RequestCancelled)
 		return;
 	std::lock_guard<std::mutex> lock(mu_);
-	done_.push_back(r);
+	if (done_n_ < done_.size()) {
+		done_[(done_head_ + done_n_) % done_.size()] = r;
+		done_n_++;
+	}
 	cv_.notify_one();
+}
+
+void Lcam::requeue(Request *r)
+{
+	r->reuse(Request::ReuseBuffers);
+	cam_->queueRequest(r);
+}
+
+/* Maps every plane of s.fb (once per distinct fd). */
+dc_src_status Lcam::mapSlot(Slot &s, char *err, size_t errlen)
+{
+	const std::vector<FrameBuffer::Plane> &planes = s.fb->planes();
+	if (planes.empty() || planes.size() > kMaxPlanes) {
+		dc_src_seterr(err, errlen, "camera buffer has %zu planes",
+			      planes.size());
+		return DC_SRC_UNSUPPORTED;
+	}
+	std::array<int, kMaxPlanes> fds{};
+	for (size_t i = 0; i < planes.size(); i++) {
+		const FrameBuffer::Plane &p = planes[i];
+		/* Allocators fill in offsets; an unset one means the plane
+		 * starts its dmabuf. */
+		size_t off = p.offset == FrameBuffer::Plane::kInvalidOffset
+				     ? 0 : p.offset;
+		int fd = p.fd.get();
+		/* The extent of this fd: up to the end of its last plane. */
+		size_t end = 0;
+		for (const FrameBuffer::Plane &q : planes) {
+			size_t qo = q.offset == FrameBuffer::Plane::kInvalidOffset
+					    ? 0 : q.offset;
+			if (q.fd.get() == fd && qo + q.length > end)
+				end = qo + q.length;
+		}
+		size_t m = 0;
+		while (m < s.nmaps && fds[m] != fd)
+			m++;
+		if (m == s.nmaps) {
+			void *base = mmap(nullptr, end, PROT_READ | PROT_WRITE,
+					  MAP_SHARED, fd, 0);
+			if (base == MAP_FAILED) {
+				dc_src_seterr(err, errlen,
+					      "cannot map camera buffer: %s",
+					      strerror(errno));
+				return DC_SRC_IO;
+			}
+			fds[m] = fd;
+			s.maps[m] = { base, end };
+			s.nmaps++;
+		}
+		s.planes[i] = { (uint8_t *)s.maps[m].first + off, p.length };
+		s.nplanes++;
+	}
+	if (s.planes[0].len < (size_t)stride_ * h_) {
+		dc_src_seterr(err, errlen, "camera buffer too small");
+		return DC_SRC_IO;
+	}
+	return DC_SRC_OK;
+}
+
+/* No allocator buffers: one memfd per buffer, every plane in it. */
+dc_src_status Lcam::ownBuffers(unsigned count, char *err, size_t errlen)
+{
+	unsigned off[kMaxPlanes], len[kMaxPlanes];
+	size_t n = ownLayout(fmt_, stride_, h_, off, len);
+	size_t total = off[n - 1] + len[n - 1];
+	for (unsigned i = 0; i < count; i++) {
+		int fd = memfd_create("doorcheck-frame", MFD_CLOEXEC);
+		if (fd < 0 || ftruncate(fd, (off_t)total) != 0) {
+			dc_src_seterr(err, errlen,
+				      "camera %s: no frame buffers (%s)",
+				      cam_->id().c_str(), strerror(errno));
+			if (fd >= 0)
+				::close(fd);
+			return DC_SRC_NOMEM;
+		}
+		SharedFD sfd(std::move(fd)); /* takes the descriptor */
+		std::vector<FrameBuffer::Plane> planes(n);
+		for (size_t p = 0; p < n; p++) {
+			planes[p].fd = sfd;
+			planes[p].offset = off[p];
+			planes[p].length = len[p];
+		}
+		own_.push_back(std::make_unique<FrameBuffer>(planes));
+	}
+	return DC_SRC_OK;
 }
 
 dc_src_status Lcam::open(const dc_source_config *cfg, char *err, size_t errlen)
@@ -140,20 +304,21 @@ dc_src_status Lcam::open(const dc_source_config *cfg, char *err, size_t errlen)
 	sc.size = Size(cfg->width ? cfg->width : DC_SRC_DEFAULT_WIDTH,
 		       cfg->height ? cfg->height : DC_SRC_DEFAULT_HEIGHT);
 	sc.bufferCount = 4;
-	if (cfg->rotation == 180) {
-#if LIBCAMERA_VERSION_MAJOR == 0 && LIBCAMERA_VERSION_MINOR < 2
-		config_->transform = Transform::Rot180;
-#else
-		config_->orientation = Orientation::Rotate180;
-#endif
-	}
-	/* 90 and 270 are left to the display: sensors cannot transpose, and
-	 * QR decoding does not care how the frame is turned. */
+	/* 180 is done by the sensor (free) where it can flip; elsewhere
+	 * validate() takes it back and frames come unturned, which QR
+	 * decoding does not mind. 90 and 270 are left to the display:
+	 * sensors cannot transpose. */
+	if (cfg->rotation == 180)
+		compat::setRotate180(*config_);
 	if (config_->validate() == CameraConfiguration::Invalid) {
 		dc_src_seterr(err, errlen, "camera %s refused %dx%d YUV420",
 			      cam_->id().c_str(), sc.size.width, sc.size.height);
 		return DC_SRC_UNSUPPORTED;
 	}
+	if (cfg->rotation == 180 && !compat::isRotate180(*config_))
+		fprintf(stderr, "doorcheck: camera %s cannot rotate by 180; "
+			"frames come as the sensor gives them\n",
+			cam_->id().c_str());
 	if (sc.pixelFormat != formats::YUV420 &&
 	    sc.pixelFormat != formats::NV12) {
 		dc_src_seterr(err, errlen,
@@ -168,52 +333,48 @@ dc_src_status Lcam::open(const dc_source_config *cfg, char *err, size_t errlen)
 			      cam_->id().c_str());
 		return DC_SRC_IO;
 	}
+	/* configure() may align further: read what the stream really is. */
 	stream_ = sc.stream();
+	fmt_ = sc.pixelFormat;
 	w_ = (int)sc.size.width;
 	h_ = (int)sc.size.height;
 	stride_ = (int)sc.stride;
 	if (w_ <= 0 || h_ <= 0 || stride_ < w_) {
-		dc_src_seterr(err, errlen, "camera %s gave an unusable format",
-			      cam_->id().c_str());
+		dc_src_seterr(err, errlen, "camera %s gave an unusable format "
+			      "(%dx%d, stride %d)", cam_->id().c_str(), w_, h_,
+			      stride_);
 		return DC_SRC_UNSUPPORTED;
 	}
 
 	alloc_ = std::make_unique<FrameBufferAllocator>(cam_);
-	if (alloc_->allocate(stream_) <= 0) {
-		dc_src_seterr(err, errlen, "camera %s: no frame buffers",
-			      cam_->id().c_str());
-		return DC_SRC_NOMEM;
+	std::vector<FrameBuffer *> fbs;
+	if (alloc_->allocate(stream_) > 0) {
+		for (const std::unique_ptr<FrameBuffer> &fb : alloc_->buffers(stream_))
+			fbs.push_back(fb.get());
+	} else {
+		/* -ENOBUFS: no dma-heap or udmabuf on this machine */
+		alloc_.reset();
+		dc_src_status st = ownBuffers(sc.bufferCount ? sc.bufferCount : 4,
+					      err, errlen);
+		if (st != DC_SRC_OK)
+			return st;
+		for (const std::unique_ptr<FrameBuffer> &fb : own_)
+			fbs.push_back(fb.get());
 	}
-	for (const std::unique_ptr<FrameBuffer> &fb : alloc_->buffers(stream_)) {
-		const FrameBuffer::Plane &p = fb->planes()[0];
-		size_t need = (size_t)stride_ * h_;
-		if (p.length < need) {
-			dc_src_seterr(err, errlen, "camera buffer too small");
-			return DC_SRC_IO;
-		}
-		/* Allocators fill in offsets; an unset one means the plane
-		 * starts the dmabuf. */
-		size_t off = p.offset == FrameBuffer::Plane::kInvalidOffset
-				     ? 0 : p.offset;
-		Mapped m;
-		m.map_len = off + p.length;
-		m.base = mmap(nullptr, m.map_len, PROT_READ | PROT_WRITE,
-			      MAP_SHARED, p.fd.get(), 0);
-		if (m.base == MAP_FAILED) {
-			dc_src_seterr(err, errlen, "cannot map camera buffer: %s",
-				      strerror(errno));
-			return DC_SRC_IO;
-		}
-		m.y = (uint8_t *)m.base + off;
-		m.y_len = p.length;
-		maps_[fb.get()] = m;
-
-		std::unique_ptr<Request> r = cam_->createRequest();
-		if (!r || r->addBuffer(stream_, fb.get()) != 0) {
+	for (FrameBuffer *fb : fbs) {
+		if (nslots_ == slots_.size())
+			break;
+		Slot &s = slots_[nslots_];
+		s.fb = fb;
+		dc_src_status st = mapSlot(s, err, errlen);
+		if (st != DC_SRC_OK)
+			return st;
+		s.req = cam_->createRequest(nslots_);
+		if (!s.req || s.req->addBuffer(stream_, fb) != 0) {
 			dc_src_seterr(err, errlen, "cannot create a request");
 			return DC_SRC_IO;
 		}
-		requests_.push_back(std::move(r));
+		nslots_++;
 	}
 
 	cam_->requestCompleted.connect(this, &Lcam::onComplete);
@@ -228,8 +389,8 @@ dc_src_status Lcam::open(const dc_source_config *cfg, char *err, size_t errlen)
 		return DC_SRC_IO;
 	}
 	started_ = true;
-	for (std::unique_ptr<Request> &r : requests_) {
-		if (cam_->queueRequest(r.get()) != 0) {
+	for (size_t i = 0; i < nslots_; i++) {
+		if (cam_->queueRequest(slots_[i].req.get()) != 0) {
 			dc_src_seterr(err, errlen, "cannot queue a request");
 			return DC_SRC_IO;
 		}
@@ -241,14 +402,13 @@ dc_src_status Lcam::next(dc_frame *f, int timeout_ms, char *err,
 			 size_t errlen)
 {
 	if (held_) {
-		held_->reuse(Request::ReuseBuffers);
-		cam_->queueRequest(held_);
+		requeue(held_);
 		held_ = nullptr;
 	}
 	Request *r = nullptr;
 	{
 		std::unique_lock<std::mutex> lock(mu_);
-		auto ready = [this] { return !done_.empty(); };
+		auto ready = [this] { return done_n_ > 0; };
 		if (timeout_ms < 0)
 			cv_.wait(lock, ready);
 		else if (!cv_.wait_for(lock,
@@ -256,27 +416,28 @@ dc_src_status Lcam::next(dc_frame *f, int timeout_ms, char *err,
 				       ready))
 			return DC_SRC_AGAIN;
 		/* Only the newest frame matters; older ones go back. */
-		while (done_.size() > 1) {
-			Request *old = done_.front();
-			done_.pop_front();
-			old->reuse(Request::ReuseBuffers);
-			cam_->queueRequest(old);
+		while (done_n_ > 1) {
+			Request *old = done_[done_head_];
+			done_head_ = (done_head_ + 1) % done_.size();
+			done_n_--;
+			requeue(old);
 		}
-		r = done_.front();
-		done_.pop_front();
+		r = done_[done_head_];
+		done_head_ = (done_head_ + 1) % done_.size();
+		done_n_--;
 	}
+	uint64_t i = r->cookie();
 	FrameBuffer *fb = r->findBuffer(stream_);
-	auto it = fb ? maps_.find(fb) : maps_.end();
-	if (r->status() != Request::RequestComplete || it == maps_.end() ||
+	if (r->status() != Request::RequestComplete || i >= nslots_ ||
+	    fb != slots_[i].fb ||
 	    fb->metadata().status != FrameMetadata::FrameSuccess) {
-		r->reuse(Request::ReuseBuffers);
-		cam_->queueRequest(r);
+		requeue(r);
 		dc_src_seterr(err, errlen, "camera dropped a frame");
 		return DC_SRC_AGAIN;
 	}
 	held_ = r;
 	f->kind = DC_FRAME_GREY;
-	f->y = it->second.y;
+	f->y = slots_[i].planes[0].data;
 	f->width = w_;
 	f->height = h_;
 	f->stride = stride_;
@@ -285,13 +446,16 @@ dc_src_status Lcam::next(dc_frame *f, int timeout_ms, char *err,
 
 void Lcam::wipe()
 {
-	if (!held_)
-		return;
-	FrameBuffer *fb = held_->findBuffer(stream_);
-	auto it = fb ? maps_.find(fb) : maps_.end();
-	if (it != maps_.end())
-		mbedtls_platform_zeroize(it->second.y,
-					 (size_t)stride_ * h_);
+	if (held_ && held_->cookie() < nslots_)
+		slots_[held_->cookie()].zero();
+	/* Completed but not handed out yet: the camera does not write
+	 * these until they are queued again. */
+	std::lock_guard<std::mutex> lock(mu_);
+	for (size_t k = 0; k < done_n_; k++) {
+		Request *r = done_[(done_head_ + k) % done_.size()];
+		if (r->cookie() < nslots_)
+			slots_[r->cookie()].zero();
+	}
 }
 
 void Lcam::close()
@@ -303,11 +467,17 @@ void Lcam::close()
 		cam_->requestCompleted.disconnect(this, &Lcam::onComplete);
 	connected_ = false;
 	held_ = nullptr;
-	done_.clear();
-	requests_.clear();
-	for (auto &kv : maps_)
-		munmap(kv.second.base, kv.second.map_len);
-	maps_.clear();
+	done_n_ = 0;
+	/* The camera is stopped: no buffer is written any more. */
+	for (size_t i = 0; i < nslots_; i++) {
+		Slot &s = slots_[i];
+		s.zero();
+		for (size_t m = 0; m < s.nmaps; m++)
+			munmap(s.maps[m].first, s.maps[m].second);
+		s = Slot();
+	}
+	nslots_ = 0;
+	own_.clear();
 	if (alloc_ && stream_)
 		alloc_->free(stream_);
 	alloc_.reset();
