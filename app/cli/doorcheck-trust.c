@@ -653,6 +653,25 @@ static int swap_in(const char *fresh, const char *target, char *old, bool exists
 	return 0;
 }
 
+/* An import's last step, shared by import-dcc and import-vci: the finished
+ * folder fresh replaces target in one rename (the old folder is kept on any
+ * failure, which is printed), then the old folder is removed. */
+static int place_imported(const char *fresh, const char *target, char *old)
+{
+	struct stat sb;
+	fsync_path(fresh, O_RDONLY | O_DIRECTORY);
+	bool exists = stat(target, &sb) == 0;
+	if (exists && !S_ISDIR(sb.st_mode))
+		return fail_io("%s exists and is not a folder%s", target, NULL);
+	if (swap_in(fresh, target, old, exists) != 0)
+		return fail_io("cannot move the imported folder into place at %s: %s", target,
+			       strerror(errno));
+	if (old[0] && rm_tree(old) != 0)
+		fprintf(stderr, "%s: warning: imported, but could not remove the old folder %s\n",
+			prog, old);
+	return 0;
+}
+
 static int cmd_install(int argc, char **argv)
 {
 	const char *pin = NULL, *bdir = NULL;
@@ -944,21 +963,9 @@ static int cmd_import_dcc(int argc, char **argv)
 	}
 	/* Every certificate written passed dc_dsc_check_der, the check the
 	 * loader makes; reading the folder again would double the import. */
-	fsync_path(fresh, O_RDONLY | O_DIRECTORY);
-	bool exists = stat(target, &sb) == 0;
-	if (exists && !S_ISDIR(sb.st_mode)) {
-		fail_io("%s exists and is not a folder%s", target, NULL);
+	if (place_imported(fresh, target, old) != 0)
 		goto out;
-	}
-	if (swap_in(fresh, target, old, exists) != 0) {
-		fail_io("cannot move the imported folder into place at %s: %s", target,
-			strerror(errno));
-		goto out;
-	}
 	made = false;
-	if (old[0] && rm_tree(old) != 0)
-		fprintf(stderr, "%s: warning: imported, but could not remove the old folder %s\n",
-			prog, old);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	dc_dcclist_summary(&st, summary, sizeof summary);
 	printf("%s (%zu entries, %.3f s) into %s\n", summary, st.entries,
@@ -1018,7 +1025,6 @@ static int cmd_import_vci(int argc, char **argv)
 	size_t jl = 0, sl = 0, cl = 0, n_only = 0, n_crls = 0;
 	char target[MAX_PATH], fresh[MAX_SIBLING], old[MAX_SIBLING], sp[MAX_PATH], cp[MAX_PATH];
 	bool all = false, made = false;
-	struct stat sb;
 	int rc = EXIT_USAGE;
 
 	if (!only || !crls || !crl_iss) {
@@ -1097,21 +1103,9 @@ static int cmd_import_vci(int argc, char **argv)
 		rc = e == DC_E_NOMEM ? EXIT_USAGE : refuse(e, detail);
 		goto out;
 	}
-	fsync_path(fresh, O_RDONLY | O_DIRECTORY);
-	bool exists = stat(target, &sb) == 0;
-	if (exists && !S_ISDIR(sb.st_mode)) {
-		fail_io("%s exists and is not a folder%s", target, NULL);
+	if (place_imported(fresh, target, old) != 0)
 		goto out;
-	}
-	if (swap_in(fresh, target, old, exists) != 0) {
-		fail_io("cannot move the imported folder into place at %s: %s", target,
-			strerror(errno));
-		goto out;
-	}
 	made = false;
-	if (old[0] && rm_tree(old) != 0)
-		fprintf(stderr, "%s: warning: imported, but could not remove the old folder %s\n",
-			prog, old);
 	printf("%zu issuers, %zu keys, %zu CRLs with %zu revoked ids imported into %s "
 	       "(skipped: %zu keys, %zu CRLs, %zu issuers without a usable key)\n",
 	       st.issuers, st.keys, st.crls, st.crl_entries, target, st.keys_skipped,
