@@ -11,14 +11,13 @@
 
 #include <cjson/cJSON.h>
 #include <mbedtls/base64.h>
-#include <mbedtls/ecdsa.h>
 #include <mbedtls/md.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
-#include <mbedtls/rsa.h>
 
 #include "dc_b64.h"
 #include "dc_hash.h"
+#include "dc_mbedtls.h"
 
 #define MAX_SIG_LINE 2048 /* base64 of the DE signature line */
 #define MAX_DER (64 * 1024)
@@ -60,18 +59,10 @@ static dc_err verify_with(mbedtls_pk_context *pk, mbedtls_md_type_t md, const ui
 	if (sig_len == 0 || hash_of(md, msg, len, h, &hl) != 0)
 		return e;
 	if (mbedtls_pk_can_do(pk, MBEDTLS_PK_ECDSA)) {
-		mbedtls_ecp_keypair *ec = mbedtls_pk_ec(*pk);
-		size_t half = (ec->grp.nbits + 7) / 8;
+		size_t half = dc_ecdsa_half(pk);
 		if (sig_len == 2 * half) {
-			mbedtls_mpi r, s;
-			mbedtls_mpi_init(&r);
-			mbedtls_mpi_init(&s);
-			if (mbedtls_mpi_read_binary(&r, sig, half) == 0 &&
-			    mbedtls_mpi_read_binary(&s, sig + half, half) == 0 &&
-			    mbedtls_ecdsa_verify(&ec->grp, h, hl, &ec->Q, &r, &s) == 0)
+			if (dc_ecdsa_verify_raw(pk, md, h, hl, sig, sig_len) == 0)
 				e = DC_OK;
-			mbedtls_mpi_free(&r);
-			mbedtls_mpi_free(&s);
 		} else if (mbedtls_pk_verify(pk, md, h, hl, sig, sig_len) == 0) {
 			e = DC_OK;
 		}

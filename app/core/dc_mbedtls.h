@@ -40,4 +40,21 @@ static inline int dc_crt_has_ext(const mbedtls_x509_crt *crt, int ext)
 #endif
 }
 
+/*
+ * ECDSA signature in the raw form COSE and JWS use (r || s, each exactly
+ * dc_ecdsa_half() bytes) over hash[0..hlen), checked with the EC public key
+ * in pk. The pair is re-encoded as the DER SEQUENCE that mbedtls_pk_verify()
+ * takes: the same call in 2.28 and 3.x, where the keypair's group and point
+ * that mbedtls_ecdsa_verify() needs are private. Returns 0 when the
+ * signature verifies, DC_ECDSA_BAD_LENGTH when sig_len is not twice the
+ * curve size, another non-zero value otherwise. Reads nothing past
+ * sig + sig_len; no heap.
+ */
+#define DC_ECDSA_BAD_LENGTH 1
+int dc_ecdsa_verify_raw(mbedtls_pk_context *pk, mbedtls_md_type_t md, const unsigned char *hash,
+			size_t hlen, const unsigned char *sig, size_t sig_len);
+
+/* Size in bytes of r (and of s) for the EC key in pk: ceil(curve bits / 8). */
+size_t dc_ecdsa_half(const mbedtls_pk_context *pk);
+
 #endif

@@ -11,13 +11,13 @@
 
 #include <cjson/cJSON.h>
 #include <mbedtls/base64.h>
-#include <mbedtls/ecdsa.h>
 #include <mbedtls/md.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/rsa.h>
 #include "dc_hash.h"
+#include "dc_mbedtls.h"
 #include "dc_pem.h"
 #include "dc_time.h"
 #include <mbedtls/x509_crt.h>
@@ -148,7 +148,7 @@ static bool key_usable(const mbedtls_pk_context *pk)
 {
 	mbedtls_pk_type_t type = mbedtls_pk_get_type(pk);
 	if (type == MBEDTLS_PK_ECKEY || type == MBEDTLS_PK_ECDSA) {
-		mbedtls_ecp_group_id g = mbedtls_pk_ec(*pk)->grp.id;
+		mbedtls_ecp_group_id g = dc_pk_ec_group(pk);
 		return g == MBEDTLS_ECP_DP_SECP256R1 || g == MBEDTLS_ECP_DP_SECP384R1 ||
 		       g == MBEDTLS_ECP_DP_SECP521R1;
 	}
@@ -202,7 +202,7 @@ static dc_err dsc_from_der(const uint8_t *der, size_t len, struct dc_dsc **out,
 			goto out;
 		memcpy(d->kid, h, DC_DSC_KID_LEN);
 	}
-	if (d->crt.ext_types & MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE) {
+	if (dc_crt_has_ext(&d->crt, MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE)) {
 		for (const mbedtls_x509_sequence *s = &d->crt.ext_key_usage; s; s = s->next)
 			d->uses |= use_of_oid(&s->buf);
 		/* An EKU that names purposes, none of them a DCC type, names
@@ -523,37 +523,29 @@ static int alg_digest(int alg, mbedtls_md_type_t *md, size_t *hlen, bool *ec)
 	return -1;
 }
 
-static dc_err verify_ecdsa(const struct dc_dsc *d, const uint8_t *hash, size_t hlen,
-			   const uint8_t *sig, size_t sig_len)
+static dc_err verify_ecdsa(const struct dc_dsc *d, mbedtls_md_type_t md, const uint8_t *hash,
+			   size_t hlen, const uint8_t *sig, size_t sig_len)
 {
-	mbedtls_ecp_keypair *ec = mbedtls_pk_ec(d->crt.pk);
-	/* COSE: r || s, each the size of the curve's order. */
-	size_t half = (ec->grp.nbits + 7) / 8;
-	if (sig_len != 2 * half)
+	/* COSE: r || s, each the size of the curve's order. mbedtls_pk_verify
+	 * does not change the key; the cast drops the const it lacks. */
+	int rc = dc_ecdsa_verify_raw((mbedtls_pk_context *)&d->crt.pk, md, hash, hlen, sig,
+				     sig_len);
+	if (rc == DC_ECDSA_BAD_LENGTH)
 		return DC_E_COSE_SIG_LENGTH;
-	dc_err e = DC_E_SIG_MISMATCH;
-	mbedtls_mpi r, s;
-	mbedtls_mpi_init(&r);
-	mbedtls_mpi_init(&s);
-	if (mbedtls_mpi_read_binary(&r, sig, half) == 0 &&
-	    mbedtls_mpi_read_binary(&s, sig + half, half) == 0 &&
-	    mbedtls_ecdsa_verify(&ec->grp, hash, hlen, &ec->Q, &r, &s) == 0)
-		e = DC_OK;
-	mbedtls_mpi_free(&r);
-	mbedtls_mpi_free(&s);
-	return e;
+	return rc == 0 ? DC_OK : DC_E_SIG_MISMATCH;
 }
 
 static dc_err verify_pss(const struct dc_dsc *d, mbedtls_md_type_t md, const uint8_t *hash,
 			 size_t hlen, const uint8_t *sig, size_t sig_len)
 {
-	mbedtls_rsa_context *rsa = mbedtls_pk_rsa(d->crt.pk);
-	if (sig_len != mbedtls_rsa_get_len(rsa))
+	mbedtls_pk_context *pk = (mbedtls_pk_context *)&d->crt.pk; /* only read */
+	if (sig_len != mbedtls_pk_get_len(pk))
 		return DC_E_COSE_SIG_LENGTH;
 	/* The salt length is fixed by RFC 8230 (the hash length), not read
-	 * from the signature: anything else is a mismatch. */
-	int rc = mbedtls_rsa_rsassa_pss_verify_ext(rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, md,
-						   (unsigned)hlen, hash, md, (int)hlen, sig);
+	 * from the signature: anything else is a mismatch. MGF1 uses the same
+	 * hash. */
+	mbedtls_pk_rsassa_pss_options o = {md, (int)hlen};
+	int rc = mbedtls_pk_verify_ext(MBEDTLS_PK_RSASSA_PSS, &o, pk, md, hash, hlen, sig, sig_len);
 	return rc == 0 ? DC_OK : DC_E_SIG_MISMATCH;
 }
 
@@ -579,7 +571,7 @@ dc_err dc_dsc_verify(const dc_dsc *d, int alg, const uint8_t *msg, size_t msg_le
 	if (rc != 0)
 		return DC_E_SIG_MISMATCH;
 	if (ec)
-		e = verify_ecdsa(d, hash, hlen, sig, sig_len);
+		e = verify_ecdsa(d, md, hash, hlen, sig, sig_len);
 	else
 		e = verify_pss(d, md, hash, hlen, sig, sig_len);
 	mbedtls_platform_zeroize(hash, sizeof hash);
