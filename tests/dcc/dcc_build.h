@@ -145,8 +145,10 @@ static int test_rng(void *ctx, unsigned char *out, size_t len)
 }
 
 /* Signs tbs with alg (the signer's own when 0); sig gets r||s (twice the
- * curve size) or the RSA modulus size. */
-static size_t sign_tbs_alg(signer *s, int alg, const uint8_t *tbs, size_t n, uint8_t *sig)
+ * curve size) or the RSA modulus size. PSS uses a salt of pss_salt bytes,
+ * or of the hash length (RFC 8230) when pss_salt is 0. */
+static size_t sign_tbs_alg(signer *s, int alg, int pss_salt, const uint8_t *tbs, size_t n,
+			   uint8_t *sig)
 {
 	uint8_t h[64];
 	size_t hl = 32;
@@ -182,8 +184,8 @@ static size_t sign_tbs_alg(signer *s, int alg, const uint8_t *tbs, size_t n, uin
 	}
 	mbedtls_rsa_context *rsa = mbedtls_pk_rsa(s->pk);
 	mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, md);
-	if (mbedtls_rsa_rsassa_pss_sign(rsa, test_rng, &seed, MBEDTLS_RSA_PRIVATE,
-					md, (unsigned)hl, h, sig) != 0)
+	if (mbedtls_rsa_rsassa_pss_sign_ext(rsa, test_rng, &seed, md, (unsigned)hl, h,
+					    pss_salt ? pss_salt : (int)hl, sig) != 0)
 		abort();
 	return mbedtls_rsa_get_len(rsa);
 }
@@ -200,6 +202,7 @@ typedef struct {
 	bool cwt_tag;
 	bool corrupt_sig;
 	bool short_sig;     /* drop the last signature byte */
+	int pss_salt;       /* 0: the hash length, as RFC 8230 requires */
 } build_opts;
 
 /* Builds the HC1 text for a CWT payload; returns a malloc'd NUL-terminated
@@ -233,7 +236,7 @@ static char *build_hc1(signer *s, const cw *payload, const build_opts *o, cw *co
 	if (sa && (rsa != (sa <= -37 && sa >= -39) || !(sa == -7 || sa == -35 || sa == -36 ||
 							 (sa <= -37 && sa >= -39))))
 		sa = 0;
-	size_t sl = sign_tbs_alg(s, sa, tbs.b, tbs.n, sig);
+	size_t sl = sign_tbs_alg(s, sa, o->pss_salt, tbs.b, tbs.n, sig);
 	if (o->corrupt_sig)
 		sig[sl / 2] ^= 1;
 	if (o->short_sig)

@@ -276,6 +276,14 @@ static void test_headers(void)
 	EXPECT(make(&es, &p, &o), DC_E_COSE_SIG_LENGTH);
 	o = (build_opts){.short_sig = true};
 	EXPECT(make(&ps, &p, &o), DC_E_COSE_SIG_LENGTH);
+	/* PSS: the salt is the hash length (RFC 8230); another salt length is
+	 * a signature that does not match, not one read from the signature. */
+	o = (build_opts){.pss_salt = 32};
+	EXPECT(make(&ps, &p, &o), DC_OK);
+	o = (build_opts){.pss_salt = 20};
+	EXPECT(make(&ps, &p, &o), DC_E_SIG_MISMATCH);
+	o = (build_opts){.pss_salt = 64};
+	EXPECT(make(&ps, &p, &o), DC_E_SIG_MISMATCH);
 	/* alg in the header that does not fit the key: its own reason */
 	o = (build_opts){.alg_override = -37};
 	EXPECT(make(&es, &p, &o), DC_E_DSC_ALG_KEY);
