@@ -29,8 +29,8 @@
 /* Subcommands; argv[0] is the subcommand name ("shc", "dcc", ...). */
 int dc_mint_shc_main(int argc, char **argv);
 int dc_mint_issuer_file_main(int argc, char **argv);
-/* Implemented in dcc_mint.c (DCC engineer); only linked when that file exists
- * (meson defines DC_MINT_HAVE_DCC then). */
+/* Implemented in dcc_mint.c, built with the `dcc` feature (meson defines
+ * DC_MINT_HAVE_DCC then); otherwise mint.c says DCC minting is absent. */
 int dc_mint_dcc_main(int argc, char **argv);
 
 /* --- compression and encoding ----------------------------------------- */
