@@ -1,37 +1,4 @@
-/* EU DSC list import, the DCC Gateway trust list (a JSON array): the bytes as a whole
- * signed list (signature split and check against the demo list key: never
- * verifies, so the entries are never read) and as an already verified
- * payload (every entry path). The sink must only see usable certificates. */
-#include <stdint.h>
-#include <string.h>
-
-#include "dc_dcclist.h"
-#include "dc_trust.h"
-
-static const char pin[] =
-	"-----BEGIN PUBLIC KEY-----\n"
-	"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEhumnju9OaWuegNaY2LoV7dPVTwiW\n"
-	"lBl79yvkqG4SZgm+Oqi9jukbeFuTr/Tfb1lsl/ZyldQRzQnGNYqjtPNI8g==\n"
-	"-----END PUBLIC KEY-----\n";
-
-static dc_err sink(void *ctx, const char *cc, const uint8_t *der, size_t len)
-{
-	(void)ctx;
-	if (strlen(cc) != 2 || dc_dsc_check_der(der, len, 1811808000.0, NULL) != -1)
-		__builtin_trap();
-	return DC_OK;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	dc_dcclist_stats st;
-	dc_err e = dc_dcclist_import(DC_DCCLIST_DCCG, data, size, data, size > 72 ? 72 : size,
-				     (const uint8_t *)pin, sizeof pin - 1, 1811808000.0, sink, NULL,
-				     &st);
-	if (e == DC_OK && st.imported)
-		__builtin_trap(); /* nothing here is signed by the demo list key */
-	if (dc_dcclist_parse_entries(DC_DCCLIST_DCCG, data, size, 1811808000.0, sink, NULL, &st) ==
-		    DC_OK && st.imported > st.entries)
-		__builtin_trap();
-	return 0;
-}
+/* EU DSC list import, the DCC Gateway trust list (a JSON array); the harness
+ * body is fuzz_dcclist.h. */
+#define DCCLIST_FORMAT DC_DCCLIST_DCCG
+#include "fuzz_dcclist.h"
