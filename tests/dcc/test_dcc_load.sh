@@ -18,20 +18,7 @@ fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-expect() { # expect EXIT PATTERN -- PROGRAM ARGS...
-	local want=$1 pattern=$2
-	shift 3
-	local out rc
-	out=$(${DC_EXE_WRAPPER:-} "$@" 2>&1 </dev/null)
-	rc=$?
-	if [ "$rc" = "$want" ] && grep -qE -- "$pattern" <<<"$out"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		printf 'FAIL: exit %s (want %s), pattern /%s/: %s\n  output: %s\n' "$rc" "$want" \
-			"$pattern" "$*" "$(head -c 800 <<<"$out")"
-	fi
-}
+. "$(dirname "$0")/expect.sh"
 
 mintc() { # mintc KEYNAME PREFIX
 	${DC_EXE_WRAPPER:-} "$mint" dcc --key "$keys/dcc-dsc-$1.key.pem" \
