@@ -44,6 +44,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include "dc_hash.h"
+#include "dc_mbedtls.h"
 
 #include "dc_bundle.h"
 #include "dc_dcclist.h"
@@ -372,9 +373,10 @@ out:
 	return rc;
 }
 
-/* Signs SHA-256(msg) with the operator's private key (P-256 only). */
+/* Signs SHA-256(msg) with the operator's private key (P-256 only) into sig
+ * (sig_size bytes, at least MBEDTLS_PK_SIGNATURE_MAX_SIZE). */
 static int sign(const char *key_path, const uint8_t *msg, size_t len, uint8_t *sig,
-		size_t *sig_len, uint8_t *pub_der, size_t *pub_len)
+		size_t sig_size, size_t *sig_len, uint8_t *pub_der, size_t *pub_len)
 {
 	mbedtls_pk_context pk;
 	mbedtls_entropy_context ent;
@@ -392,22 +394,25 @@ static int sign(const char *key_path, const uint8_t *msg, size_t len, uint8_t *s
 		fail_io("operator key: %s%s", err, NULL);
 		goto out;
 	}
+	if (mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &ent,
+				  (const unsigned char *)pers, sizeof pers - 1) != 0) {
+		fail_io("no random numbers for signing%s%s", "", NULL);
+		goto out;
+	}
 	/* dc_read_file leaves a NUL after the data: PEM parsing needs it. */
-	if (mbedtls_pk_parse_key(&pk, key, klen + 1, NULL, 0) != 0 &&
-	    mbedtls_pk_parse_key(&pk, key, klen, NULL, 0) != 0) {
+	if (dc_pk_parse_key(&pk, key, klen + 1, mbedtls_ctr_drbg_random, &drbg) != 0 &&
+	    dc_pk_parse_key(&pk, key, klen, mbedtls_ctr_drbg_random, &drbg) != 0) {
 		fail_io("%s: not a private key%s", key_path, NULL);
 		goto out;
 	}
 	if (!mbedtls_pk_can_do(&pk, MBEDTLS_PK_ECDSA) ||
-	    mbedtls_pk_ec(pk)->grp.id != MBEDTLS_ECP_DP_SECP256R1) {
+	    dc_pk_ec_group(&pk) != MBEDTLS_ECP_DP_SECP256R1) {
 		fail_io("%s: the operator key must be EC P-256%s", key_path, NULL);
 		goto out;
 	}
-	if (mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &ent,
-				  (const unsigned char *)pers, sizeof pers - 1) != 0 ||
-	    dc_sha256(msg, len, hash) != 0 ||
-	    mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sig_len,
-			    mbedtls_ctr_drbg_random, &drbg) != 0) {
+	if (dc_sha256(msg, len, hash) != 0 ||
+	    dc_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sig_size, sig_len,
+		       mbedtls_ctr_drbg_random, &drbg) != 0) {
 		fail_io("signing failed%s%s", "", NULL);
 		goto out;
 	}
@@ -505,7 +510,7 @@ static int cmd_pack(int argc, char **argv)
 		rc = refuse(e, NULL);
 		goto out;
 	}
-	if ((rc = sign(key, (const uint8_t *)json, jl, sig, &sig_len, pub, &pub_len)) != 0)
+	if ((rc = sign(key, (const uint8_t *)json, jl, sig, sizeof sig, &sig_len, pub, &pub_len)) != 0)
 		goto out;
 	/* Round trip through the device's own check before writing anything. */
 	e = dc_bundle_open((const uint8_t *)json, jl, sig, sig_len, pub, pub_len, &check);

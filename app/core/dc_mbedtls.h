@@ -40,6 +40,37 @@ static inline int dc_crt_has_ext(const mbedtls_x509_crt *crt, int ext)
 #endif
 }
 
+/* Parses a private key (PEM with its NUL counted, or DER), no password.
+ * 3.x takes an RNG for the blinding it may do; 2.28 does not. */
+static inline int dc_pk_parse_key(mbedtls_pk_context *pk, const unsigned char *key, size_t len,
+				  int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	return mbedtls_pk_parse_key(pk, key, len, NULL, 0, f_rng, p_rng);
+#else
+	(void)f_rng;
+	(void)p_rng;
+	return mbedtls_pk_parse_key(pk, key, len, NULL, 0);
+#endif
+}
+
+/* Signs hash with pk into sig (sig_size bytes, at least
+ * MBEDTLS_PK_SIGNATURE_MAX_SIZE); *sig_len gets the length written. 3.x
+ * takes the buffer size, 2.28 assumes the maximum. */
+static inline int dc_pk_sign(mbedtls_pk_context *pk, mbedtls_md_type_t md,
+			     const unsigned char *hash, size_t hlen, unsigned char *sig,
+			     size_t sig_size, size_t *sig_len,
+			     int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
+{
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+	return mbedtls_pk_sign(pk, md, hash, hlen, sig, sig_size, sig_len, f_rng, p_rng);
+#else
+	if (sig_size < MBEDTLS_PK_SIGNATURE_MAX_SIZE)
+		return -1;
+	return mbedtls_pk_sign(pk, md, hash, hlen, sig, sig_len, f_rng, p_rng);
+#endif
+}
+
 /*
  * ECDSA signature in the raw form COSE and JWS use (r || s, each exactly
  * dc_ecdsa_half() bytes) over hash[0..hlen), checked with the EC public key
