@@ -24,7 +24,6 @@ printf ' ' >>"$w/stick3/doorcheck-trust/trust-bundle.json"
 
 export DOORCHECK_TRUST_DIR="$w/lib/trust" DOORCHECK_OPERATOR_KEY="$keys/operator.pub.pem"
 export DOORCHECK_IMPORT_STATUS="$w/run/trust-import.status" DOORCHECK_TRUST_BIN="$tool"
-export DOORCHECK_NO_RESTART=1
 st="$DOORCHECK_IMPORT_STATUS"
 
 "$imp" "$w/stick2" 2>/dev/null; rc=$?
