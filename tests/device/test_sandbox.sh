@@ -10,6 +10,9 @@
 # usage: test_sandbox.sh SIM VERIFY DEMO_CARDS_DIR DEMO_TRUST @AT
 set -u
 sim=$1 verify=$2 cards=$3 trust=$4 at=$5
+# Cross builds: the programs run through the exe wrapper (qemu), inside
+# the sandbox too.
+W=${DC_EXE_WRAPPER:-}
 fails=0
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
 
@@ -30,14 +33,14 @@ echo "sandbox: $sandbox" | tr -s ' \t\n' ' '; echo
 ifs=$($sandbox sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | tr "\n" " "')
 check "no network interface but lo in the sandbox (got: $ifs)" '[ "$ifs" = "lo " ]'
 
-out=$(SDL_VIDEODRIVER=dummy $sandbox "$sim" --headless --trust "$trust" --at "$at" \
+out=$(SDL_VIDEODRIVER=dummy $sandbox $W "$sim" --headless --trust "$trust" --at "$at" \
 	"$cards/vaccinated.png" "$cards/tampered.png" 2>&1)
 echo "$out" | sed 's/^/  sim: /'
 check "the simulator reaches PASS on the demo card" 'echo "$out" | grep -q "^vaccinated.png: pass"'
 check "the tampered card is NOT VALID" 'echo "$out" | grep -q "^tampered.png: not_valid"'
 
 check "doorcheck-verify verifies the demo card" \
-	'$sandbox "$verify" --trust "$trust" --at "$at" "$(cat "$cards/vaccinated.txt")" >/dev/null 2>&1'
+	'$sandbox $W "$verify" --trust "$trust" --at "$at" "$(cat "$cards/vaccinated.txt")" >/dev/null 2>&1'
 
 echo "$((5 - fails)) passed, $fails failed"
 [ $fails = 0 ]
