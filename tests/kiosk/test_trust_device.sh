@@ -93,6 +93,7 @@ expect "56 days old" "start: scanning"
 # ... 115 days is past the limit: OUT OF SERVICE, unless the limit is off.
 run "$dir/trust" --now 1805932800
 expect "115 days old" "start: out_of_service"
+expect "115 days old: the card's verdict" "$(basename "$card"): out_of_service"
 run "$dir/trust" --now 1805932800 --trust-max-days 0
 expect "no limit" "start: scanning"
 run "$dir/trust" --now 1801000000 --trust-max-days 40
