@@ -13,6 +13,7 @@
 # line counting one pass.
 # Exits 77 when no network namespace can be made here.
 # usage: test_sandbox.sh SIM VERIFY DEMO_CARDS_DIR DEMO_TRUST @AT [KIOSK MINT TRUST_TOOL KEYS]
+#   (KIOSK "": leave the door program part out)
 set -u
 sim=$1 verify=$2 cards=$3 trust=$4 at=$5
 kiosk=${6:-} mint=${7:-} tool=${8:-} keys=${9:-}
@@ -49,7 +50,9 @@ check "doorcheck-verify verifies the demo card" \
 	'$sandbox $W "$verify" --trust "$trust" --at "$at" "$(cat "$cards/vaccinated.txt")" >/dev/null 2>&1'
 
 checks=4
-if [ -n "$kiosk" ] && [ -x "$kiosk" ]; then
+if [ -z "$kiosk" ] || [ ! -x "$kiosk" ]; then
+	echo "skip: the door program part (doorcheck not built, or built without libsystemd: no notify messages to watch)"
+else
 	checks=$((checks + 2))
 	w=$(mktemp -d "${DC_BUILD_ROOT:-/tmp}/sandbox-kiosk-XXXXXX")
 	mkdir -p "$w/src"

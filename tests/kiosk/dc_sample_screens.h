@@ -60,7 +60,7 @@ static inline void dc_sample_screen(dc_screen_kind k, dc_screen *s)
 		s->is_result = false;
 		snprintf(s->reason, sizeof s->reason, "Trust data installed: version 12");
 		snprintf(s->info[0], sizeof s->info[0],
-			 "Signature checked again and in use: 650 SHC issuers, 212 DCC signers");
+			 "Checked again and in use: 650 SHC issuers, 212 DCC signers");
 		break;
 	case DC_SCREEN_TRUST_REFUSED:
 		s->is_result = false;
