@@ -82,6 +82,15 @@ void dc_trust_free(dc_trust *t)
 int64_t dc_trust_data_time(const dc_trust *t) { return t ? t->data_time : 0; }
 size_t dc_trust_issuer_count(const dc_trust *t) { return t ? t->n_issuers : 0; }
 
+size_t dc_trust_shc_revocation_count(const dc_trust *t)
+{
+	size_t n = 0;
+	for (size_t i = 0; t && i < t->n_issuers; i++)
+		for (size_t c = 0; c < t->issuers[i]->n_crls; c++)
+			n += t->issuers[i]->crls[c].n_rids;
+	return n;
+}
+
 const dc_issuer *dc_trust_find_issuer(const dc_trust *t, const char *iss)
 {
 	if (!t || !iss)

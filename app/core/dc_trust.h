@@ -95,6 +95,8 @@ bool dc_trust_id_valid(const char *s, size_t max_len);
 /* Time of the newest trust data loaded (unix seconds, 0 = unknown). */
 int64_t dc_trust_data_time(const dc_trust *t);
 size_t dc_trust_issuer_count(const dc_trust *t);
+/* SHC revocation entries (rids in the issuers' CRLs), all issuers. */
+size_t dc_trust_shc_revocation_count(const dc_trust *t);
 
 /* Exact, case-sensitive match of the issuer URL. NULL when absent. */
 const dc_issuer *dc_trust_find_issuer(const dc_trust *t, const char *iss);

@@ -8,6 +8,7 @@
 #include "dc_collect.h"
 #include "dc_kiosk.h"
 #include "dc_kv.h"
+#include "dc_importstatus.h"
 #include "dc_trustbundle.h"
 
 #define DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -24,6 +25,8 @@ void dc_config_defaults(dc_config *c)
 	snprintf(c->trust, sizeof c->trust, "%s", DC_TRUST_INSTALLED_DIR);
 	c->trust_warn_days = 30;
 	c->trust_max_days = 90;
+	snprintf(c->trust_import_status, sizeof c->trust_import_status, "%s",
+		 DC_IMPORT_STATUS_PATH);
 	snprintf(c->font, sizeof c->font, "%s", DEFAULT_FONT);
 	c->scan_density = 1;
 	c->scan_budget_ms = 0;
@@ -130,7 +133,7 @@ static const char *const keys[] = {
 	"fullscreen", "result_seconds", "chunk_timeout_seconds", "policy", "trust",
 	"capacity", "duplicate_warning_minutes", "tone", "font",
 	"scan_density", "scan_budget_ms",
-	"trust_pin", "trust_warn_days", "trust_max_days",
+	"trust_pin", "trust_warn_days", "trust_max_days", "trust_import_status",
 	"gpio_chip", "gpio_relay", "gpio_led_pass", "gpio_led_fail", "gpio_buzzer",
 	"relay_pulse_ms", "rtc",
 };
@@ -188,6 +191,9 @@ int dc_config_set(dc_config *c, const char *key, const char *v, char *err, size_
 	if (!strcmp(key, "trust"))
 		return set_str(c->trust, sizeof c->trust, v) || !*v
 			? fail(err, errlen, key, "expected a folder path") : 0;
+	if (!strcmp(key, "trust_import_status"))
+		return set_str(c->trust_import_status, sizeof c->trust_import_status, v)
+			? fail(err, errlen, key, "too long") : 0;
 	if (!strcmp(key, "trust_pin"))
 		return set_str(c->trust_pin, sizeof c->trust_pin, v)
 			? fail(err, errlen, key, "too long") : 0;

@@ -39,6 +39,10 @@ typedef struct {
 	char trust_pin[DC_CONFIG_PATH_MAX];
 	unsigned trust_warn_days; /* status line warns past this age; 0 = off */
 	unsigned trust_max_days;  /* nobody passes past this age; 0 = off */
+	/* The USB trust import's result file (dc_importstatus.h), polled
+	 * while the idle screen shows: a new result is shown, and after an
+	 * install the trust folder is loaded and checked again. "" = off. */
+	char trust_import_status[DC_CONFIG_PATH_MAX];
 	unsigned capacity;      /* 0 = no limit */
 	uint32_t dup_warn_minutes; /* 0 = off */
 	bool tone;

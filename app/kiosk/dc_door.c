@@ -7,11 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <mbedtls/platform_util.h>
 
 #include "dc_collect.h"
+#include "dc_importstatus.h"
+#include "dc_policy_words.h"
 #include "dc_policy.h"
 #include "dc_scan.h"
 #include "dc_tone.h"
@@ -29,6 +32,15 @@
 #endif
 
 #define FRAME_MS 33 /* window loop period */
+
+#define IMPORT_POLL_MS 1000 /* trust import status: one stat(2) a second */
+
+struct import_sig {
+	bool exists;
+	uint64_t ino;
+	int64_t size, mtime_s;
+	long mtime_ns;
+};
 
 struct dc_door {
 	dc_door_opts o;
@@ -52,6 +64,8 @@ struct dc_door {
 	double fps;
 	uint64_t mono0;    /* event clock at start */
 	int64_t wall0;     /* wall clock at start */
+	struct import_sig import_seen; /* the trust import status last acted on */
+	uint64_t import_next;          /* event time of the next poll */
 };
 
 /* --- clocks -------------------------------------------------------------- */
@@ -128,6 +142,7 @@ void dc_door_feed_texts(dc_door *d, uint64_t t, const char *const *texts, const 
 	}
 	mbedtls_platform_zeroize(&r, sizeof r);
 	dc_kiosk_tick(d->kiosk, t, dc_door_wall(d, t));
+	dc_door_poll_import(d, t);
 }
 
 static int ensure_scanner(dc_door *d, int w, int h)
@@ -212,36 +227,88 @@ static int load_policy(dc_door *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* Loads the configured trust folder into a new store (*out): an installed,
+ * signed bundle checked again (with a pin), else a plain folder. A refused
+ * bundle is not an error: *out is then empty and oos (cap bytes) holds the
+ * reason for the OUT OF SERVICE screen. -1 only when nothing can run (out
+ * of memory, a plain folder that does not load). */
+static int load_trust(dc_door *d, dc_trust **out, dc_trustbundle_info *info, char *oos,
+		      size_t cap)
+{
+	char err[512];
+	const dc_config *cfg = &d->o.cfg;
+	const char *pin = cfg->trust_pin[0] ? cfg->trust_pin
+			  : d->o.require_bundle ? DC_OPERATOR_PIN_PATH : NULL;
+	dc_trust *t = dc_trust_new();
+	oos[0] = 0;
+	memset(info, 0, sizeof *info);
+	*out = NULL;
+	if (!t) {
+		fprintf(stderr, "doorcheck: out of memory\n");
+		return -1;
+	}
+	if (pin) {
+		dc_err e = dc_trustbundle_load(t, cfg->trust, pin, info, err, sizeof err);
+		if (e != DC_OK) {
+			/* Keep running, refusing everyone, with the reason on
+			 * screen: a door that exits shows staff nothing. */
+			fprintf(stderr, "doorcheck: trust data refused: %s\n", err);
+			snprintf(oos, cap, "Trust data refused: %s", dc_strerror(e));
+			dc_trust_free(t);
+			t = dc_trust_new(); /* nothing half-loaded counts */
+			memset(info, 0, sizeof *info);
+			if (!t)
+				return -1;
+		}
+	} else if (dc_trustload_dir(t, cfg->trust, err, sizeof err) != 0) {
+		fprintf(stderr, "doorcheck: trust data: %s\n", err);
+		dc_trust_free(t);
+		return -1;
+	}
+	*out = t;
+	return 0;
+}
+
+/* The clock's lower bound from trust data: the newer of the data's own
+ * date and the bundle's. */
+static int64_t trust_time(const dc_door *d)
+{
+	int64_t t = dc_trust_data_time(d->trust);
+	return d->bundle.created > t ? d->bundle.created : t;
+}
+
+/* A stat(2) signature of the import status file: any replacement (the
+ * import renames a new file over it) changes it. */
+static void status_sig(const char *path, struct import_sig *sig)
+{
+	struct stat st;
+	memset(sig, 0, sizeof *sig);
+	if (!path[0] || stat(path, &st) != 0)
+		return;
+	sig->exists = true;
+	sig->ino = (uint64_t)st.st_ino;
+	sig->size = (int64_t)st.st_size;
+	sig->mtime_s = (int64_t)st.st_mtim.tv_sec;
+	sig->mtime_ns = (long)st.st_mtim.tv_nsec;
+}
+
+static bool sig_equal(const struct import_sig *a, const struct import_sig *b)
+{
+	return a->exists == b->exists && a->ino == b->ino && a->size == b->size &&
+	       a->mtime_s == b->mtime_s && a->mtime_ns == b->mtime_ns;
+}
+
 static int door_setup(dc_door *d)
 {
 	char err[512];
 	const dc_config *cfg = &d->o.cfg;
 	char oos[192] = "";
 	dc_core_init();
-	d->trust = dc_trust_new();
-	const char *pin = cfg->trust_pin[0] ? cfg->trust_pin
-			  : d->o.require_bundle ? DC_OPERATOR_PIN_PATH : NULL;
-	if (!d->trust) {
-		fprintf(stderr, "doorcheck: out of memory\n");
+	if (load_trust(d, &d->trust, &d->bundle, oos, sizeof oos) != 0)
 		return -1;
-	}
-	if (pin) {
-		dc_err e = dc_trustbundle_load(d->trust, cfg->trust, pin, &d->bundle, err, sizeof err);
-		if (e != DC_OK) {
-			/* Keep running, refusing everyone, with the reason on
-			 * screen: a door that exits shows staff nothing. */
-			fprintf(stderr, "doorcheck: trust data refused: %s\n", err);
-			snprintf(oos, sizeof oos, "Trust data refused: %s", dc_strerror(e));
-			dc_trust_free(d->trust);
-			d->trust = dc_trust_new(); /* nothing half-loaded counts */
-			memset(&d->bundle, 0, sizeof d->bundle);
-			if (!d->trust)
-				return -1;
-		}
-	} else if (dc_trustload_dir(d->trust, cfg->trust, err, sizeof err) != 0) {
-		fprintf(stderr, "doorcheck: trust data: %s\n", err);
-		return -1;
-	}
+	/* Only imports after the start are news: an older result was shown
+	 * by the kiosk that ran then (or the device rebooted: /run is new). */
+	status_sig(cfg->trust_import_status, &d->import_seen);
 	if (load_policy(d, err, sizeof err) != 0) {
 		fprintf(stderr, "doorcheck: policy: %s\n", err);
 		return -1;
@@ -267,14 +334,13 @@ static int door_setup(dc_door *d)
 	d->mono0 = d->virtual_clock ? 0 : dc_door_mono_ms();
 	d->now_ms = d->mono0;
 	d->wall0 = d->o.now ? d->o.now : (int64_t)time(NULL);
+	d->import_next = d->now_ms + IMPORT_POLL_MS;
 	dc_kiosk_config kc = {
 		.result_ms = cfg->result_ms,
 		.capacity = cfg->capacity,
 		.dup_warn_minutes = cfg->dup_warn_minutes,
 		.build_time = DC_BUILD_EPOCH,
-		/* the newer of the trust data's own date and the bundle's */
-		.trust_time = d->bundle.created > dc_trust_data_time(d->trust)
-				      ? d->bundle.created : dc_trust_data_time(d->trust),
+		.trust_time = trust_time(d),
 		.trust_warn_days = cfg->trust_warn_days,
 		.trust_max_days = cfg->trust_max_days,
 		.out_of_service = oos[0] ? oos : NULL,
@@ -322,6 +388,92 @@ void dc_door_free(dc_door *d)
 		free(d);
 	}
 	SDL_Quit();
+}
+
+/* --- USB trust import ---------------------------------------------------- */
+
+/* A new import result: show it; after an install load the folder again,
+ * checked as at start (signature, hashes, operator key). */
+static void import_act(dc_door *d, uint64_t t, const dc_import_status *st)
+{
+	char head[192], detail[192], oos[192], kept[64];
+	if (d->bundle.version)
+		snprintf(kept, sizeof kept, "Old trust data kept (version %lld)",
+			 (long long)d->bundle.version);
+	else
+		snprintf(kept, sizeof kept, "Old trust data kept");
+	switch (st->result) {
+	case DC_IMPORT_INSTALLED: {
+		dc_trust *nt;
+		dc_trustbundle_info ni;
+		if (load_trust(d, &nt, &ni, oos, sizeof oos) != 0) {
+			/* A plain folder (no pin) that no longer loads: the data
+			 * in memory stays in use. */
+			dc_kiosk_show_notice(d->kiosk, t, DC_SCREEN_TRUST_REFUSED,
+					     "New trust data does not load", kept);
+			return;
+		}
+		dc_trust_free(d->trust);
+		d->trust = nt;
+		d->bundle = ni;
+		dc_kiosk_set_trust(d->kiosk, trust_time(d), oos[0] ? oos : NULL);
+		if (oos[0]) {
+			fprintf(stderr, "doorcheck: trust import: the installed data was refused at load\n");
+			if (snprintf(head, sizeof head, "Installed trust data refused at load: %s",
+				     oos + strlen("Trust data refused: ")) < 0)
+				head[0] = 0;
+			dc_kiosk_show_notice(d->kiosk, t, DC_SCREEN_TRUST_REFUSED, head,
+					     "Nobody can be passed until valid trust data is installed");
+			return;
+		}
+		if (d->bundle.version)
+			snprintf(head, sizeof head, "Trust data installed: version %lld",
+				 (long long)d->bundle.version);
+		else
+			snprintf(head, sizeof head, "Trust data reloaded");
+		snprintf(detail, sizeof detail, "Checked again and in use: %zu SHC issuers, %zu DCC signers",
+			 dc_trust_issuer_count(d->trust), dc_trust_dsc_count(d->trust));
+		fprintf(stderr, "doorcheck: trust import: %s\n", head);
+		dc_kiosk_show_notice(d->kiosk, t, DC_SCREEN_TRUST_INSTALLED, head, detail);
+		return;
+	}
+	case DC_IMPORT_REFUSED:
+	case DC_IMPORT_ERROR:
+		if (snprintf(head, sizeof head, "Trust update %s: %s",
+			     st->result == DC_IMPORT_REFUSED ? "refused" : "failed",
+			     st->reason[0] ? st->reason : "no reason given") < 0)
+			head[0] = 0;
+		dc_kiosk_show_notice(d->kiosk, t, DC_SCREEN_TRUST_REFUSED, head, kept);
+		return;
+	default:
+		return; /* ignored (no bundle on that stick) or unreadable */
+	}
+}
+
+void dc_door_poll_import(dc_door *d, uint64_t t)
+{
+	const char *path = d->o.cfg.trust_import_status;
+	if (!path[0] || t < d->import_next || !dc_kiosk_is_idle(d->kiosk))
+		return;
+	d->import_next = t + IMPORT_POLL_MS;
+	struct import_sig sig;
+	status_sig(path, &sig);
+	if (sig_equal(&sig, &d->import_seen))
+		return;
+	d->import_seen = sig;
+	if (!sig.exists)
+		return;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	char err[256];
+	dc_import_status st;
+	if (dc_read_file(path, DC_IMPORT_STATUS_MAX, &buf, &len, err, sizeof err) != 0) {
+		fprintf(stderr, "doorcheck: trust import status: %s\n", err);
+		return;
+	}
+	dc_import_status_parse(buf, len, &st);
+	free(buf);
+	import_act(d, t, &st);
 }
 
 /* --- window -------------------------------------------------------------- */
@@ -459,6 +611,16 @@ static int door_hw_open(dc_door *d)
 	return 0;
 }
 
+/* `systemctl status` shows today's counters (anonymous, no holder data). */
+static void notify_counts(const dc_door *d, const dc_screen *s)
+{
+	char st[160];
+	if (snprintf(st, sizeof st, "trust bundle %lld; today %u scanned, %u pass, %u fail, "
+		     "%u not valid, %u not verifiable", (long long)d->bundle.version, s->scanned,
+		     s->passed, s->failed, s->not_valid, s->not_verifiable) > 0)
+		dc_notify_status(st);
+}
+
 int dc_door_run_window(dc_door *d, const dc_door_window *w)
 {
 	static const dc_door_window none = { .title = "doorcheck" };
@@ -543,6 +705,7 @@ int dc_door_run_window(dc_door *d, const dc_door_window *w)
 			if (s->is_result && s->scanned != last_scanned) {
 				dc_tone_play(d->tone, s->kind);
 				dc_doorsig_signal(&d->sig, s->kind, true, t);
+				notify_counts(d, s);
 			}
 			last_scanned = s->scanned;
 			last_gen = dc_kiosk_generation(d->kiosk);
@@ -577,7 +740,7 @@ out:
 
 void dc_door_show_operator(dc_door *d, uint64_t t)
 {
-	char l[DC_SCREEN_INFO_LINES][192], when[32], pol[2048];
+	char l[DC_SCREEN_INFO_LINES][192], when[32];
 	const char *lines[DC_SCREEN_INFO_LINES];
 	const dc_config *cfg = &d->o.cfg;
 	const dc_screen *s = dc_kiosk_screen(d->kiosk);
@@ -593,15 +756,10 @@ void dc_door_show_operator(dc_door *d, uint64_t t)
 	} else {
 		LINE(l[1], "Trust folder %s (no signed bundle)", cfg->trust);
 	}
-	LINE(l[2], "%zu SHC issuers, %zu DCC signers, %zu DCC revocation entries",
-		 dc_trust_issuer_count(d->trust), dc_trust_dsc_count(d->trust),
-		 dc_trust_dcc_revocation_count(d->trust));
-	/* The policy file's lines, comments left out, as one sentence. */
-	dc_policy_write(d->policy, pol, sizeof pol);
-	size_t n = (size_t)snprintf(l[3], sizeof l[3], "Policy:");
-	for (char *p = strtok(pol, "\n"); p && n < sizeof l[3]; p = strtok(NULL, "\n"))
-		if (p[0] != '#' && p[0])
-			n += (size_t)snprintf(l[3] + n, sizeof l[3] - n, "%s %s", n > 7 ? ";" : "", p);
+	LINE(l[2], "%zu SHC issuers, %zu SHC revocations; %zu DCC signers, %zu DCC revocations",
+		 dc_trust_issuer_count(d->trust), dc_trust_shc_revocation_count(d->trust),
+		 dc_trust_dsc_count(d->trust), dc_trust_dcc_revocation_count(d->trust));
+	dc_policy_words(d->policy, l[3], sizeof l[3]);
 	LINE(l[4], "Camera: %s %s %dx%d, %.1f fps", cfg->camera, cfg->device,
 		 cfg->camera_width, cfg->camera_height, d->fps);
 	dc_time_format((double)wall, when, sizeof when);

@@ -89,6 +89,16 @@ dc_ui *dc_door_ui(dc_door *d);
  * and measured fps; clock state; today's counters. No holder data. */
 void dc_door_show_operator(dc_door *d, uint64_t t);
 
+/* The USB trust import (cfg.trust_import_status, dc_importstatus.h):
+ * at most once per second of event time, and only while the idle screen
+ * shows, stat(2)s the status file; a file replaced since the last look
+ * (or since the start) is read and shown for DC_KIOSK_NOTICE_MS:
+ * "Trust data installed: version N" after the folder was loaded again and
+ * re-checked exactly as at start (a bundle refused then leaves the device
+ * OUT OF SERVICE), or "Trust update refused: REASON" with the old data
+ * kept in use. dc_door_feed_texts calls it every frame. */
+void dc_door_poll_import(dc_door *d, uint64_t t);
+
 /* (Re)opens the configured camera or text source. 0, or -1 (printed). */
 int dc_door_open_source(dc_door *d);
 dc_source *dc_door_source(dc_door *d);       /* NULL when not open */

@@ -20,6 +20,7 @@ struct dc_kiosk {
 	dc_seen *hasher;          /* same key family; used for the last code */
 	kiosk_state st;
 	uint64_t since_ms;        /* result shown / last multi-part progress */
+	uint32_t info_ms;         /* ST_INFO: how long the info screen stays */
 	int64_t wall;
 	bool clock_ok;
 	unsigned scanned, passed, failed, not_valid, not_verifiable, admitted;
@@ -384,7 +385,7 @@ void dc_kiosk_tick(dc_kiosk *k, uint64_t now_ms, int64_t wall)
 		go_idle(k, true);
 		return;
 	}
-	if (k->st == ST_INFO && age >= DC_KIOSK_INFO_MS) {
+	if (k->st == ST_INFO && age >= k->info_ms) {
 		go_idle(k, false);
 		return;
 	}
@@ -434,8 +435,50 @@ void dc_kiosk_show_info(dc_kiosk *k, uint64_t now_ms, const char *const *lines, 
 			FMT(k->scr.info[i], "%s", lines[i]);
 	sync_status(k);
 	k->st = ST_INFO;
+	k->info_ms = DC_KIOSK_INFO_MS;
 	k->since_ms = now_ms;
 	k->gen++;
+}
+
+void dc_kiosk_show_notice(dc_kiosk *k, uint64_t now_ms, dc_screen_kind kind,
+			  const char *headline, const char *detail)
+{
+	if (!k || (kind != DC_SCREEN_TRUST_INSTALLED && kind != DC_SCREEN_TRUST_REFUSED))
+		return;
+	if (k->st == ST_RESULT || k->st == ST_CHUNKS)
+		go_idle(k, true);
+	mbedtls_platform_zeroize(&k->scr, sizeof k->scr);
+	k->scr.kind = kind;
+	FMT(k->scr.reason, "%s", headline ? headline : "");
+	FMT(k->scr.info[0], "%s", detail ? detail : "");
+	sync_status(k);
+	k->st = ST_INFO;
+	k->info_ms = DC_KIOSK_NOTICE_MS;
+	k->since_ms = now_ms;
+	k->gen++;
+}
+
+void dc_kiosk_set_trust(dc_kiosk *k, int64_t trust_time, const char *out_of_service)
+{
+	if (!k)
+		return;
+	k->cfg.trust_time = trust_time;
+	if (out_of_service)
+		FMT(k->oos, "%s", out_of_service);
+	else
+		k->oos[0] = 0;
+	k->clock_ok = clock_ok(k, k->wall);
+	if (k->st == ST_IDLE)
+		go_idle(k, false);
+	else {
+		sync_status(k);
+		k->gen++;
+	}
+}
+
+bool dc_kiosk_is_idle(const dc_kiosk *k)
+{
+	return k && k->st == ST_IDLE;
 }
 
 void dc_kiosk_dismiss(dc_kiosk *k, uint64_t now_ms, int64_t wall)

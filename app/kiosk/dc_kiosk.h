@@ -43,6 +43,7 @@
 
 #define DC_KIOSK_DEFAULT_RESULT_MS 4000u
 #define DC_KIOSK_INFO_MS 30000u /* the operator screen goes away after this */
+#define DC_KIOSK_NOTICE_MS 15000u /* a trust import result goes away after this */
 #define DC_KIOSK_SEEN_ENTRIES 4096u
 
 /* Fills rec and pol for n texts at wall time now. Must always initialise
@@ -104,6 +105,24 @@ void dc_kiosk_adjust_admitted(dc_kiosk *k, int delta);
  * information, copied; never holder data. It shows until
  * DC_KIOSK_INFO_MS passed, a dismiss, or a credential. */
 void dc_kiosk_show_info(dc_kiosk *k, uint64_t now_ms, const char *const *lines, size_t n);
+
+/* A trust import's result (kind DC_SCREEN_TRUST_INSTALLED or
+ * DC_SCREEN_TRUST_REFUSED): headline and detail (no personal data) are
+ * copied. It shows until DC_KIOSK_NOTICE_MS passed, a dismiss, or a
+ * credential; a result on screen is wiped first. */
+void dc_kiosk_show_notice(dc_kiosk *k, uint64_t now_ms, dc_screen_kind kind,
+			  const char *headline, const char *detail);
+
+/* New trust data is in use (a reload after a trust import): its time
+ * (dc_kiosk_config.trust_time) and out-of-service reason (NULL = in
+ * service) replace the configured ones; the clock and age checks and the
+ * idle screen follow at once. */
+void dc_kiosk_set_trust(dc_kiosk *k, int64_t trust_time, const char *out_of_service);
+
+/* True while the idle screen shows (no result, progress, operator or
+ * notice screen): background work such as the trust import poll waits
+ * for it. */
+bool dc_kiosk_is_idle(const dc_kiosk *k);
 
 /* Ends the current result now (staff pressed a key). */
 void dc_kiosk_dismiss(dc_kiosk *k, uint64_t now_ms, int64_t wall);

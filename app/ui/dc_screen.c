@@ -11,6 +11,8 @@ static const char *const words[DC_SCREEN__COUNT] = {
 	[DC_SCREEN_CAPACITY] = "CAPACITY REACHED",
 	[DC_SCREEN_OUT_OF_SERVICE] = "OUT OF SERVICE",
 	[DC_SCREEN_OPERATOR] = "OPERATOR",
+	[DC_SCREEN_TRUST_INSTALLED] = "TRUST DATA UPDATED",
+	[DC_SCREEN_TRUST_REFUSED] = "TRUST UPDATE REFUSED",
 };
 
 static const char *const names[DC_SCREEN__COUNT] = {
@@ -24,6 +26,8 @@ static const char *const names[DC_SCREEN__COUNT] = {
 	[DC_SCREEN_CAPACITY] = "capacity_reached",
 	[DC_SCREEN_OUT_OF_SERVICE] = "out_of_service",
 	[DC_SCREEN_OPERATOR] = "operator",
+	[DC_SCREEN_TRUST_INSTALLED] = "trust_installed",
+	[DC_SCREEN_TRUST_REFUSED] = "trust_refused",
 };
 
 const char *dc_screen_word(dc_screen_kind k)

@@ -26,6 +26,8 @@ typedef enum {
 	DC_SCREEN_CAPACITY,       /* venue full: do not admit */
 	DC_SCREEN_OUT_OF_SERVICE, /* trust data refused or too old: nobody passes */
 	DC_SCREEN_OPERATOR,       /* device information for the operator (anonymous) */
+	DC_SCREEN_TRUST_INSTALLED, /* a USB trust import installed a new bundle */
+	DC_SCREEN_TRUST_REFUSED,  /* a USB trust import was refused: old data kept */
 	DC_SCREEN__COUNT
 } dc_screen_kind;
 
@@ -45,7 +47,8 @@ typedef struct {
 	char warning[112];       /* "Already admitted 12 minutes ago" */
 
 	/* --- operator screen (anonymous: version, trust, policy, camera,
-	 *     clock, counters; never holder data) ------------------------- */
+	 *     clock, counters; never holder data). The trust import screens
+	 *     use reason (the headline) and info[0] (what happens now). ---- */
 	char info[DC_SCREEN_INFO_LINES][192];
 
 	/* --- multi-part progress ----------------------------------------- */

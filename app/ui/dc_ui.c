@@ -45,6 +45,8 @@ SDL_Color dc_ui_colour(dc_screen_kind k)
 	case DC_SCREEN_CLOCK_NOT_SET: return (SDL_Color){ 160, 82, 0, 255 };
 	case DC_SCREEN_OUT_OF_SERVICE: return (SDL_Color){ 0, 0, 0, 255 };
 	case DC_SCREEN_OPERATOR: return (SDL_Color){ 69, 90, 100, 255 };
+	case DC_SCREEN_TRUST_INSTALLED: return (SDL_Color){ 0, 105, 92, 255 };
+	case DC_SCREEN_TRUST_REFUSED: return (SDL_Color){ 121, 58, 30, 255 };
 	case DC_SCREEN_CAPACITY: return (SDL_Color){ 106, 27, 154, 255 };
 	case DC_SCREEN_CHUNKS: return (SDL_Color){ 21, 101, 192, 255 };
 	case DC_SCREEN_SCANNING:
@@ -193,6 +195,8 @@ static icon_kind icon_for(dc_screen_kind k)
 	case DC_SCREEN_CLOCK_NOT_SET: return ICON_EXCLAIM;
 	case DC_SCREEN_OUT_OF_SERVICE: return ICON_EXCLAIM;
 	case DC_SCREEN_OPERATOR: return ICON_QUESTION;
+	case DC_SCREEN_TRUST_INSTALLED: return ICON_TICK;
+	case DC_SCREEN_TRUST_REFUSED: return ICON_EXCLAIM;
 	case DC_SCREEN_NOT_VERIFIABLE: return ICON_QUESTION;
 	case DC_SCREEN_CAPACITY: return ICON_BAR;
 	default: return ICON_VIEWFINDER;
@@ -584,7 +588,7 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 		break;
 	case DC_SCREEN_OPERATOR:
 		for (int i = 0; i < DC_SCREEN_INFO_LINES; i++)
-			it[n++] = (item){ s->info[i], U * 5 / 100, i == 3 ? 2 : 1, i ? INK : GREY,
+			it[n++] = (item){ s->info[i], U * 5 / 100, i == 3 ? 3 : 1, i ? INK : GREY,
 					  DC_UI_BOX_TEXT, false, false };
 		layout_body(ui, r, &L, it, n, LEFT);
 		break;
@@ -628,6 +632,9 @@ int dc_ui_render(dc_ui *ui, SDL_Renderer *r, int w, int h, const dc_screen *s)
 			hint = "Nobody can be passed until the date and time are set";
 		else if (s->kind == DC_SCREEN_OUT_OF_SERVICE)
 			hint = "Nobody can be passed until the operator installs trust data";
+		else if (s->kind == DC_SCREEN_TRUST_INSTALLED ||
+			 s->kind == DC_SCREEN_TRUST_REFUSED)
+			hint = s->info[0];
 		else if (s->kind == DC_SCREEN_CAPACITY && !s->is_result) {
 			FMT(extra, "%u of %u admitted", s->admitted, s->capacity);
 			hint = extra;

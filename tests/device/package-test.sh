@@ -13,7 +13,8 @@
 #        /usr/share/doorcheck or /var/lib/doorcheck,
 #      - the tampered demo card is refused,
 #      - the service user exists with its groups, the units verify under
-#        systemd-analyze, and their exposure score is printed.
+#        systemd-analyze with no message at all, and the kiosk unit's
+#        exposure score is printed.
 # Prints the time of each step. Output: build-deb/ (the .debs, lintian.txt).
 #
 # usage: tests/device/package-test.sh [--no-chroot]
@@ -126,14 +127,15 @@ fi
 for m in doorcheck doorcheck-verify doorcheck-trust; do
 	[ -f /usr/share/man/man1/$m.1.gz ] && ok "man page $m(1)" || bad "no man page $m(1)"
 done
-if out=$(systemd-analyze verify /lib/systemd/system/doorcheck.service \
+# --man=no: the chroot has no man(1) to open the units' Documentation=
+# pages with (that they are installed is checked above). Anything else it
+# says is a finding.
+if out=$(systemd-analyze verify --man=no /lib/systemd/system/doorcheck.service \
 	/lib/systemd/system/doorcheck-trust-import@sda1.service 2>&1); [ -z "$out" ]; then
 	ok "systemd-analyze verify: clean"
 else
-	# Without systemd as PID 1 some checks cannot run; show what it said.
 	echo "$out" | grep -v "^$" | sed 's/^/  systemd-analyze: /'
-	echo "$out" | grep -qiE "doorcheck.*(unknown|invalid|failed to parse|not found)" &&
-		bad "systemd-analyze verify" || ok "systemd-analyze verify: no unit errors"
+	bad "systemd-analyze verify is not clean"
 fi
 systemd-analyze security --offline=yes /lib/systemd/system/doorcheck.service 2>/dev/null |
 	tail -n 1 | sed 's/^/exposure: /'

@@ -50,11 +50,23 @@ static inline void dc_sample_screen(dc_screen_kind k, dc_screen *s)
 		s->is_result = false;
 		snprintf(s->info[0], sizeof s->info[0], "doorcheck 0.1.0, built 2026-12-02");
 		snprintf(s->info[1], sizeof s->info[1], "Trust bundle version 3, created 2026-11-30, 2 days old");
-		snprintf(s->info[2], sizeof s->info[2], "650 SHC issuers, 212 DCC signers, 1042 DCC revocation entries");
-		snprintf(s->info[3], sizeof s->info[3], "Policy: vaccinated with a complete series at least 14 days ago, or a negative test (PCR 72 h, antigen 48 h), or recovered within 180 days");
+		snprintf(s->info[2], sizeof s->info[2], "650 SHC issuers, 37 SHC revocations; 212 DCC signers, 1042 DCC revocations");
+		snprintf(s->info[3], sizeof s->info[3], "Admits: complete vaccination (any COVID-19 vaccine), last dose 14+ days ago; or negative NAAT test up to 72 h or antigen test up to 24 h old; or recovery 11 to 180 days after a positive test");
 		snprintf(s->info[4], sizeof s->info[4], "Camera: libcamera 1280x720, 29.8 fps");
 		snprintf(s->info[5], sizeof s->info[5], "Clock OK: 2026-12-02T08:30:00Z");
 		snprintf(s->info[6], sizeof s->info[6], "Today: 1234 scanned, 1100 pass, 80 fail, 40 not valid, 14 not verifiable");
+		break;
+	case DC_SCREEN_TRUST_INSTALLED:
+		s->is_result = false;
+		snprintf(s->reason, sizeof s->reason, "Trust data installed: version 12");
+		snprintf(s->info[0], sizeof s->info[0],
+			 "Checked again and in use: 650 SHC issuers, 212 DCC signers");
+		break;
+	case DC_SCREEN_TRUST_REFUSED:
+		s->is_result = false;
+		snprintf(s->reason, sizeof s->reason,
+			 "Trust update refused: bundle version 11 is not newer than the installed version 12");
+		snprintf(s->info[0], sizeof s->info[0], "Old trust data kept (version 12)");
 		break;
 	case DC_SCREEN_OUT_OF_SERVICE:
 		snprintf(s->reason, sizeof s->reason,

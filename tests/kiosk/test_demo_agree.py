@@ -77,11 +77,34 @@ def png_pixel(path, x, y):
     return tuple(prev[x * bpp:x * bpp + 3]), w
 
 
+def wrapped_build(build, wrapper, where):
+    """A cross build's programs cannot run here directly: a folder laid out
+    like the build, whose doorcheck-verify and doorcheck-sim start the real
+    ones through the exe wrapper (qemu) and whose card folders are the
+    build's own, for run-demo.sh (which finds everything under BUILD)."""
+    root = tempfile.mkdtemp(prefix='demo-agree-build-', dir=where)
+    for prog in ('app/cli/doorcheck-verify', 'sim/doorcheck-sim'):
+        os.makedirs(os.path.join(root, os.path.dirname(prog)), exist_ok=True)
+        path = os.path.join(root, prog)
+        with open(path, 'w') as f:
+            f.write('#!/bin/sh\nexec %s "%s" "$@"\n' % (wrapper, os.path.join(build, prog)))
+        os.chmod(path, 0o755)
+    for d in ('tools/demo', 'tools/demo-dcc', 'sim/demo-trust'):
+        if os.path.exists(os.path.join(build, d)):
+            os.makedirs(os.path.join(root, os.path.dirname(d)), exist_ok=True)
+            os.symlink(os.path.join(build, d), os.path.join(root, d))
+    return root
+
+
 def main():
     run_demo, build = sys.argv[1], sys.argv[2]
     screens = tempfile.mkdtemp(prefix='demo-agree-', dir=os.environ.get('DC_BUILD_ROOT'))
     env = dict(os.environ, DC_DEMO_SCREENS=screens)
-    out = subprocess.run([run_demo] + sys.argv[2:], env=env, stdout=subprocess.PIPE,
+    args = sys.argv[2:]
+    wrapper = os.environ.get('DC_EXE_WRAPPER', '').strip()
+    if wrapper:
+        args[0] = wrapped_build(build, wrapper, os.environ.get('DC_BUILD_ROOT'))
+    out = subprocess.run([run_demo] + args, env=env, stdout=subprocess.PIPE,
                          universal_newlines=True)
     check(out.returncode == 0, 'run-demo.sh exit %d' % out.returncode)
     rows = {}

@@ -3,6 +3,8 @@
 
 #include "dc_test.h"
 #include "dc_config.h"
+#include "dc_importstatus.h"
+#include "dc_policy_words.h"
 
 /* Every example in boards/ parses. */
 static void check_boards(void)
@@ -166,6 +168,54 @@ int main(void)
 	}
 	CHECK(dc_config_is_key("duplicate_warning_minutes"));
 	CHECK(!dc_config_is_key("duplicate-warning-minutes"));
+	/* The USB import's status file (firmware/trust-import writes it). */
+	dc_config_defaults(&c);
+	CHECK_STR(c.trust_import_status, DC_IMPORT_STATUS_PATH);
+	CHECK_EQ_INT(parse(&c, "trust_import_status = \"\"\n", err, sizeof err), 0);
+	CHECK_STR(c.trust_import_status, "");
+	{
+		dc_import_status st;
+		static const char ok[] = "result=installed\nversion=7\ntime=2026-12-02T10:00:00Z\n";
+		dc_import_status_parse((const uint8_t *)ok, sizeof ok - 1, &st);
+		CHECK_EQ_INT(st.result, DC_IMPORT_INSTALLED);
+		CHECK_EQ_INT((int)st.version, 7);
+		CHECK_STR(st.time, "2026-12-02T10:00:00Z");
+		CHECK_STR(st.reason, "");
+		static const char no[] = "result=refused\r\nversion=x\nreason=bad\x01\xc3\xa9sig\nfoo\n";
+		dc_import_status_parse((const uint8_t *)no, sizeof no - 1, &st);
+		CHECK_EQ_INT(st.result, DC_IMPORT_REFUSED);
+		CHECK_EQ_INT((int)st.version, -1);
+		CHECK_STR(st.reason, "bad???sig"); /* printable ASCII only */
+		dc_import_status_parse((const uint8_t *)"result=maybe", 12, &st);
+		CHECK_EQ_INT(st.result, DC_IMPORT_UNKNOWN);
+		dc_import_status_parse(NULL, 0, &st);
+		CHECK_EQ_INT(st.result, DC_IMPORT_UNKNOWN);
+	}
+	/* The policy in words: every accepted way in, with its numbers. */
+	{
+		char words[192], why[160];
+		static const char pol[] =
+			"accept_recovery = false\nvaccine_products = 208, EU/1/20/1528\n"
+			"require_complete_series = false\nmin_days_after_last_dose = 7\n"
+			"max_days_after_last_dose = 270\ntest_types = antigen\n"
+			"max_test_age_hours_antigen = 12\n";
+		dc_policy *p = dc_policy_parse((const uint8_t *)pol, sizeof pol - 1, why, sizeof why);
+		CHECK(p != NULL);
+		CHECK_STR(dc_policy_words(p, words, sizeof words),
+			  "Admits: any vaccine dose (only 208, EU/1/20/1528), last dose 7 to 270 days "
+			  "ago; or negative antigen test up to 12 h old");
+		dc_policy_free(p);
+		static const char tests_only[] = "accept_vaccination = false\naccept_recovery = false\n";
+		p = dc_policy_parse((const uint8_t *)tests_only, sizeof tests_only - 1, why, sizeof why);
+		CHECK(p != NULL);
+		CHECK_STR(dc_policy_words(p, words, sizeof words),
+			  "Admits: negative NAAT test up to 72 h or antigen test up to 24 h old");
+		dc_policy_free(p);
+		p = dc_policy_new_default();
+		char small[24];
+		CHECK_STR(dc_policy_words(p, small, sizeof small), "Admits: complete vaccin");
+		dc_policy_free(p);
+	}
 	check_boards();
 	return dc_test_done();
 }

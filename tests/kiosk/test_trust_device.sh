@@ -7,6 +7,8 @@
 set -u
 tool=$1 sim=$2 src=$3 key=$4 pub=$5 card=$6
 for b in "$tool" "$sim"; do [ -x "$b" ] || { echo "$b not built"; exit 77; }; done
+# Cross builds: the programs run through the exe wrapper (qemu).
+W=${DC_EXE_WRAPPER:-}
 dir=$(mktemp -d "${DC_BUILD_ROOT:-/tmp}/trust-device-XXXXXX")
 passed=0 failed=0
 ok() { passed=$((passed + 1)); }
@@ -16,13 +18,13 @@ at=2026-12-01T06:00:00Z
 
 install() { # VERSION CREATED TARGET
 	rm -rf "$dir/b"
-	"$tool" pack --key "$key" --version "$1" --created "$2" --out "$dir/b" "$src" >/dev/null &&
-		"$tool" install --pin "$pub" "$dir/b" "$3" >/dev/null
+	$W "$tool" pack --key "$key" --version "$1" --created "$2" --out "$dir/b" "$src" >/dev/null &&
+		$W "$tool" install --pin "$pub" "$dir/b" "$3" >/dev/null
 }
 # Runs the simulator on the card; stdout into $dir/out, stderr into $dir/err.
 run() { # TRUST_DIR extra...
 	t=$1; shift
-	"$sim" --headless --trust "$t" --trust-pin "$pub" "$@" "$card" >"$dir/out" 2>"$dir/err"
+	$W "$sim" --headless --trust "$t" --trust-pin "$pub" "$@" "$card" >"$dir/out" 2>"$dir/err"
 }
 expect() { # WHAT SCREEN (first line: the start screen; second: the card)
 	if grep -q "^$2$" "$dir/out"; then ok; else bad "$1: wanted '$2', got: $(tr '\n' '|' <"$dir/out") $(cat "$dir/err")"; fi
@@ -91,6 +93,7 @@ expect "56 days old" "start: scanning"
 # ... 115 days is past the limit: OUT OF SERVICE, unless the limit is off.
 run "$dir/trust" --now 1805932800
 expect "115 days old" "start: out_of_service"
+expect "115 days old: the card's verdict" "$(basename "$card"): out_of_service"
 run "$dir/trust" --now 1805932800 --trust-max-days 0
 expect "no limit" "start: scanning"
 run "$dir/trust" --now 1801000000 --trust-max-days 40
