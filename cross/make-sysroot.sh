@@ -31,6 +31,8 @@ DEV_PKGS=(
 	libsdl2-dev
 	libsdl2-ttf-dev
 	libcamera-dev
+	libgpiod-dev
+	libsystemd-dev
 	fonts-dejavu-core
 )
 # Provided by the cross toolchain's own arm64 runtime in /usr/$TRIPLET
