@@ -30,6 +30,7 @@
 #include <mbedtls/platform_util.h>
 #include <zbar.h>
 
+#include "dc_qrfind.h"
 #include "dc_zxing.h"
 
 /* Attempts. */
@@ -53,6 +54,7 @@ enum {
 	V_R_ZX_WARP, /* zxing on the region's outline warped to a square */
 	V_R_ZB_WARP, /* ZBar on the same */
 	V_R_ZX_WARP_INV, /* zxing on the warped outline, inverted */
+	V_R_LOCATE,  /* the three finder patterns -> the region's outline */
 	V_COUNT
 };
 
@@ -61,7 +63,7 @@ enum {
  * region. Figures: docs/scanner.md. */
 static const int blind_zx[] = { V_ZX_INV, V_ZB_HALF, V_ZX_NORM, V_ZX_GLOBAL,
 				V_ZB_FULL, V_ZX_HARD };
-static const int region_zx[] = { V_R_ZX_UP, V_R_ZX_WARP, V_R_ZX_WARP_INV,
+static const int region_zx[] = { V_R_ZX_WARP, V_R_ZX_UP, V_R_ZX_WARP_INV,
 				 V_R_ZX_NORM, V_R_ZX_INV, V_R_ZB,
 				 V_R_ZX_SHARP, V_R_ZB_INV, V_R_ZB_SHARP,
 				 V_R_ZB_WARP, V_R_ZX_NORM_UP, V_R_ZB_UP };
@@ -71,11 +73,11 @@ static const int region_zx[] = { V_R_ZX_UP, V_R_ZX_WARP, V_R_ZX_WARP_INV,
 /* First guesses of ns per pixel on a 2-core x86 (refined as they run). */
 static const double cost_guess[V_COUNT] = {
 	[V_ZX_FAST] = 5, [V_ZB_FULL] = 65, [V_ZX_INV] = 6, [V_ZB_HALF] = 65,
-	[V_ZX_GLOBAL] = 5, [V_ZX_HARD] = 12, [V_ZX_NORM] = 7, [V_R_ZB] = 65,
+	[V_ZX_GLOBAL] = 5, [V_ZX_HARD] = 12, [V_ZX_NORM] = 7, [V_R_ZB] = 30,
 	[V_R_ZX_UP] = 12, [V_R_ZX_NORM] = 7, [V_R_ZX_INV] = 6,
-	[V_R_ZB_UP] = 65, [V_R_ZX_NORM_UP] = 12, [V_R_ZB_INV] = 65,
-	[V_R_ZX_SHARP] = 12, [V_R_ZB_SHARP] = 65, [V_R_ZX_WARP] = 15,
-	[V_R_ZB_WARP] = 70, [V_R_ZX_WARP_INV] = 16,
+	[V_R_ZB_UP] = 30, [V_R_ZX_NORM_UP] = 12, [V_R_ZB_INV] = 30,
+	[V_R_ZX_SHARP] = 12, [V_R_ZB_SHARP] = 30, [V_R_ZX_WARP] = 15,
+	[V_R_ZB_WARP] = 30, [V_R_ZX_WARP_INV] = 16, [V_R_LOCATE] = 8,
 };
 
 /* A region is tried for this many frames after a symbol was seen there. */
@@ -91,6 +93,11 @@ typedef struct {
 	 * finder's patch), clockwise from top-left, quiet zone included. */
 	int has_quad;
 	double qx[4], qy[4];
+	/* The outline comes from the three finder patterns (dc_qrfind):
+	 * exact enough to warp to the symbol's own module grid. */
+	int located;
+	int inverted;   /* located with light modules on dark */
+	double modules; /* symbol width in modules, quiet zone included */
 } region;
 
 struct dc_scanner {
@@ -117,6 +124,9 @@ struct dc_scanner {
 	int gw, gh;
 	uint8_t *cell;       /* gw * gh: 1 = looks like a code */
 	int *stack;          /* gw * gh: flood fill */
+	uint8_t *qthr;       /* dc_qrfind's block thresholds */
+	size_t qthr_cap;
+	int qthr_dirty;      /* block means of a frame: a coarse copy */
 };
 
 /* The default budget: DC_SCAN_BUDGET_DEFAULT_MS for a 640x480 frame,
@@ -217,10 +227,12 @@ dc_scanner *dc_scanner_new(int max_width, int max_height)
 	s->gh = (max_height + CELL - 1) / CELL;
 	s->cell = malloc((size_t)s->gw * s->gh);
 	s->stack = malloc(sizeof *s->stack * (size_t)s->gw * s->gh);
+	s->qthr_cap = dc_qrfind_thr_size(max_width, max_height);
+	s->qthr = malloc(s->qthr_cap);
 	s->zs = zbar_image_scanner_create();
 	s->img = zbar_image_create();
-	if (!s->pack || !s->work || !s->up || !s->cell || !s->stack || !s->zs ||
-	    !s->img)
+	if (!s->pack || !s->work || !s->up || !s->cell || !s->stack ||
+	    !s->qthr || !s->zs || !s->img)
 		goto fail;
 	zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
 	if (zbar_image_scanner_set_config(s->zs, ZBAR_QRCODE, ZBAR_CFG_ENABLE,
@@ -257,6 +269,9 @@ static void zero_buffers(dc_scanner *s)
 		if (b[i] && s->dirty[i])
 			mbedtls_platform_zeroize(b[i], s->dirty[i]);
 	memset(s->dirty, 0, sizeof s->dirty);
+	if (s->qthr && s->qthr_dirty)
+		mbedtls_platform_zeroize(s->qthr, s->qthr_cap);
+	s->qthr_dirty = 0;
 }
 
 void dc_scanner_wipe(dc_scanner *s)
@@ -289,6 +304,9 @@ void dc_scanner_free(dc_scanner *s)
 	free(s->up);
 	free(s->cell);
 	free(s->stack);
+	if (s->qthr)
+		mbedtls_platform_zeroize(s->qthr, s->qthr_cap);
+	free(s->qthr);
 	free(s);
 }
 
@@ -392,6 +410,7 @@ static void note_region(dc_scanner *s, const int *x, const int *y, int w,
 		x1 = x1 > r->x1 ? x1 : r->x1;
 		y1 = y1 > r->y1 ? y1 : r->y1;
 		r->has_quad = 0; /* two symbols: no one outline */
+		r->located = 0;
 	} else {
 		double qx[4], qy[4];
 		for (int i = 0; i < 4; i++)
@@ -417,17 +436,19 @@ static int zx_hit(void *ctx, const dc_zx_hit *hit)
 {
 	zx_ctx *c = ctx;
 	int x[4], y[4];
-	const region *r = &c->s->roi;
-	for (int i = 0; i < 4; i++) {
-		if (c->num == 0) { /* a warped view: the outline it came from */
-			x[i] = (int)r->qx[i];
-			y[i] = (int)r->qy[i];
-		} else {
+	if (c->num == 0) {
+		/* A warped view: the outline it came from stays the region. */
+		if (!c->s->seen.ttl) {
+			c->s->seen = c->s->roi;
+			c->s->seen.ttl = REGION_TTL;
+		}
+	} else {
+		for (int i = 0; i < 4; i++) {
 			x[i] = c->ox + (int)((long)hit->x[i] * c->num / c->den);
 			y[i] = c->oy + (int)((long)hit->y[i] * c->num / c->den);
 		}
+		note_region(c->s, x, y, c->w, c->h);
 	}
-	note_region(c->s, x, y, c->w, c->h);
 	if (hit->ok)
 		add_text(c->s, hit->data, hit->len);
 	return 0;
@@ -749,14 +770,57 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 	return 1;
 }
 
+/* The three finder patterns within the region (the whole frame without
+ * one): on success the region becomes the code's fitted outline, and is
+ * kept for REGION_TTL frames from when it was first located. */
+static int locate(dc_scanner *s, const uint8_t *y, int w, int h, int stride,
+		  region *r)
+{
+	dc_qrquad q;
+	int x0 = 0, y0 = 0, x1 = w, y1 = h;
+	if (r->ttl)
+		x0 = r->x0, y0 = r->y0, x1 = r->x1, y1 = r->y1;
+	s->qthr_dirty = 1;
+	if (dc_qrfind(y, w, h, stride, x0, y0, x1, y1, 2, s->qthr, s->qthr_cap,
+		      &q) != 1)
+		return 0;
+	double bx0 = w, by0 = h, bx1 = 0, by1 = 0;
+	for (int i = 0; i < 4; i++) {
+		bx0 = q.qx[i] < bx0 ? q.qx[i] : bx0;
+		bx1 = q.qx[i] > bx1 ? q.qx[i] : bx1;
+		by0 = q.qy[i] < by0 ? q.qy[i] : by0;
+		by1 = q.qy[i] > by1 ? q.qy[i] : by1;
+	}
+	/* The crops get a margin of a tenth: the fit may be a module or two
+	 * off, and ZBar wants the quiet zone. */
+	double mx = (bx1 - bx0) / 10, my = (by1 - by0) / 10;
+	bx0 -= mx, bx1 += mx, by0 -= my, by1 += my;
+	int nx0 = bx0 < 0 ? 0 : (int)bx0, ny0 = by0 < 0 ? 0 : (int)by0;
+	int nx1 = bx1 >= w ? w : (int)bx1 + 1, ny1 = by1 >= h ? h : (int)by1 + 1;
+	if (nx1 - nx0 < 16 || ny1 - ny0 < 16)
+		return 0;
+	int was = r->located && r->ttl;
+	r->x0 = nx0, r->y0 = ny0, r->x1 = nx1, r->y1 = ny1;
+	for (int i = 0; i < 4; i++)
+		r->qx[i] = q.qx[i], r->qy[i] = q.qy[i];
+	r->has_quad = 1;
+	r->located = 1;
+	r->modules = q.modules + 6;
+	r->inverted = q.inverted;
+	if (!was)
+		r->ttl = REGION_TTL;
+	return 1;
+}
+
 /* The square the region's outline is warped to: its longest side, so no
- * module shrinks; 0 without an outline. At most what `up` holds. */
+ * module shrinks, and for a located code at least 4 px per module (small
+ * modules grow); 0 without an outline. At most what `up` holds. */
 static int warp_side(const dc_scanner *s)
 {
 	const region *r = &s->roi;
 	if (!r->has_quad)
 		return 0;
-	double m = 0;
+	double m = r->located ? 4 * r->modules : 0;
 	for (int i = 0; i < 4; i++) {
 		int j = (i + 1) & 3;
 		double dx = r->qx[j] - r->qx[i], dy = r->qy[j] - r->qy[i];
@@ -855,6 +919,8 @@ static double work_px(const dc_scanner *s, int v, int w, int h)
 	case V_R_ZX_SHARP:
 	case V_R_ZB_SHARP:
 		return rp;
+	case V_R_LOCATE: /* once per region */
+		return r->located ? 0 : rp;
 	case V_R_ZX_UP:
 	case V_R_ZB_UP:
 	case V_R_ZX_NORM_UP:
@@ -964,7 +1030,9 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		int side = warp_side(s);
 		warp(s->up, side, y, w, h, stride, r);
 		mark(s, s->up, (size_t)side * side);
-		if (v == V_R_ZX_WARP_INV)
+		/* The located polarity first: WARP is as located, WARP_INV
+		 * the other one (and ZBar inverts for itself). */
+		if ((v == V_R_ZX_WARP_INV) != (r->located && r->inverted))
 			invert(s->up, s->up, side, side, side);
 		if (v == V_R_ZB_WARP) {
 			run_zb(s, s->up, side, side, 1);
@@ -976,6 +1044,9 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		}
 		break;
 	}
+	case V_R_LOCATE:
+		locate(s, y, w, h, stride, &s->roi);
+		break;
 	case V_R_ZX_SHARP:
 	case V_R_ZB_SHARP:
 		sharpen(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
@@ -1022,15 +1093,21 @@ static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
  * fits the whole budget (so the frame may overrun by its cheap attempt: an
  * attempt that fits the budget but never what is left after the cheap one
  * would otherwise hold up the list for good); later ones must fit what is
- * left, or go first next time. One that could never fit is passed over. */
+ * left, or go first next time. One that could never fit is passed over,
+ * and its estimate shrinks by a tenth: an estimate that is only a guess
+ * (or stale) must not keep an attempt from ever being measured. */
 static void run_list(dc_scanner *s, const int *list, int n, int *next,
 		     const uint8_t *y, int w, int h, int stride)
 {
 	for (int k = 0; k < n && s->n == 0; k++) {
 		int v = list[*next % n];
 		double px = work_px(s, v, w, h);
-		if (!(s->cfg.decoders & (unsigned)needs(v)) || px <= 0 ||
-		    s->cost[v] * px / 1e6 > s->budget) {
+		if (!(s->cfg.decoders & (unsigned)needs(v)) || px <= 0) {
+			*next = (*next + 1) % n;
+			continue;
+		}
+		if (s->cost[v] * px / 1e6 > s->budget) {
+			s->cost[v] *= 0.9;
 			*next = (*next + 1) % n;
 			continue;
 		}
@@ -1092,16 +1169,28 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 		if (!region_ok(&s->roi, width, height))
 			memset(&s->roi, 0, sizeof s->roi);
 		if (s->roi.ttl) {
+			try_attempt(s, V_R_LOCATE, y, width, height, stride, 0);
 			run_list(s, region_zx, N_REGION, &s->region_next, y,
 				 width, height, stride);
 			s->roi.ttl--;
+			/* A region is no reason to skip the whole-frame
+			 * variants for good: what is left of the budget on a
+			 * blind frame goes to them. */
+			if (s->n == 0 && s->frame % BLIND_PERIOD == BLIND_PERIOD - 1)
+				run_list(s, blind_zx, N_BLIND, &s->blind_next, y,
+					 width, height, stride);
 		} else if (s->frame % BLIND_PERIOD == BLIND_PERIOD - 1) {
 			/* Something code-like where no decoder located one:
 			 * its region first, then the whole-frame variants. */
 			if (find_region(s, y, width, height, stride, &s->roi)) {
+				try_attempt(s, V_R_LOCATE, y, width, height,
+					    stride, 0);
 				run_list(s, region_zx, N_REGION, &s->region_next,
 					 y, width, height, stride);
-				s->roi.ttl = 0;
+				/* Three finder patterns there: a code to work on
+				 * over the next frames; a busy patch alone is not. */
+				if (!s->roi.located)
+					s->roi.ttl = 0;
 			}
 			if (s->n == 0)
 				run_list(s, blind_zx, N_BLIND, &s->blind_next, y,
