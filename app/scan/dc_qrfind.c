@@ -536,7 +536,7 @@ int dc_qrfind(const uint8_t *y, int w, int h, int stride, int x0, int y0,
 	c.x0 = x0, c.y0 = y0;
 	c.bw = (x1 - x0 + BLK - 1) / BLK, c.bh = (y1 - y0 + BLK - 1) / BLK;
 	thresholds(&c, thr, x1, y1);
-	double best = 1e9;
+	double best = 1e9, fallback_m = 0;
 	for (int pol = polarity == 1; pol <= (polarity == 0 ? 0 : 1); pol++) {
 		c.inv = pol;
 		c.nc = 0;
@@ -544,6 +544,9 @@ int dc_qrfind(const uint8_t *y, int w, int h, int stride, int x0, int y0,
 		scan_rows(&c, x1, y1);
 		triple t[MAX_TRIPLE];
 		int nt = pick(&c, t, MAX_TRIPLE);
+		if (nt > 0 && fallback_m == 0)
+			fallback_m = (c.c[t[0].tl].m + c.c[t[0].tr].m +
+				      c.c[t[0].bl].m) / 3;
 		for (int i = 0; i < nt; i++) {
 			dc_qrquad q;
 			double tq = fit(&c, &c.c[t[i].tl], &c.c[t[i].tr],
@@ -559,5 +562,12 @@ int dc_qrfind(const uint8_t *y, int w, int h, int stride, int x0, int y0,
 			}
 		}
 	}
-	return best < 1e9;
+	if (best < 1e9)
+		return 1;
+	if (fallback_m > 0) {
+		memset(out, 0, sizeof *out);
+		out->module = fallback_m;
+		return 2;
+	}
+	return 0;
 }

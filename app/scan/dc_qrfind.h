@@ -11,7 +11,7 @@
  * ratios of module size give its eight parameters. The result is the
  * code's outline, quiet zone included, as a quadrilateral in frame pixels
  * (clockwise from the code's top-left as the code reads, which may be any
- * corner on screen), plus the module size and how sharp its edges are.
+ * corner on screen), and the module size.
  *
  * Working memory: `thr` holds one threshold byte per 8x8 block of the
  * searched window, dc_qrfind_thr_size() bytes; the caller sizes it once.
@@ -30,7 +30,6 @@ typedef struct {
 	double cx[3], cy[3]; /* finder centres: top-left, top-right, bottom-left */
 	double module;       /* px per module at the top-left finder */
 	double modules;      /* estimated symbol width in modules (21..177) */
-	double edge;         /* 10-90 % width of the finders' outer edges, px */
 	int inverted;        /* 1: light modules on dark */
 } dc_qrquad;
 
@@ -38,9 +37,12 @@ typedef struct {
 size_t dc_qrfind_thr_size(int w, int h);
 
 /* Searches the window [x0, x1) x [y0, y1) of the frame (clipped to it).
- * polarity: 0 dark modules, 1 light modules (dark mode), 2 both (dark
- * first). Returns 1 and fills *out when three finder patterns fit a code,
- * 0 when none do, -1 on a bad argument or a too small `thr`. */
+ * polarity: 0 dark modules, 1 light modules (dark mode), 2 both (the
+ * triple most like a code wins). Returns 1 and fills *out when three
+ * finder patterns fit a code; 2 when three were found that do not fit
+ * (no timing patterns: too blurred, say), with only out->module set, from
+ * their sizes; 0 when none were found; -1 on a bad argument or a too
+ * small `thr`. */
 int dc_qrfind(const uint8_t *y, int w, int h, int stride, int x0, int y0,
 	      int x1, int y1, int polarity, uint8_t *thr, size_t thr_cap,
 	      dc_qrquad *out);
