@@ -59,14 +59,18 @@ enum {
 	V_R_ZB_DEBLUR,  /* ZBar on the same */
 	V_R_ZB_DEBLUR2, /* ZBar on the region, unsharp 0.55 module x 8 */
 	V_ZB_DEBLUR,    /* ZBar on the frame (halved when large), unsharp */
+	V_ZB_DEBLUR2,   /* the same, stronger (0.55 module x 8) */
 	V_COUNT
 };
 
 /* Blind attempts (no region known), one a time in this order on one frame
- * in three; region attempts, in this order, on every frame that has a
+ * in three (the deblurred ones twice a round: blur, from focus or a shaking
+ * hand, is what the cheap attempt misses most); region attempts, in this order, on every frame that has a
  * region. Figures: docs/scanner.md. */
-static const int blind_zx[] = { V_ZX_INV, V_ZB_DEBLUR, V_ZB_HALF, V_ZX_NORM, V_ZX_GLOBAL,
-				V_ZB_FULL, V_ZX_HARD };
+static const int blind_zx[] = { V_ZB_DEBLUR, V_ZX_INV, V_ZB_HALF,
+				V_ZB_DEBLUR2, V_ZX_NORM, V_ZB_DEBLUR,
+				V_ZX_GLOBAL, V_ZB_FULL, V_ZB_DEBLUR2,
+				V_ZX_HARD };
 static const int region_zx[] = { V_R_ZX_WARP, V_R_ZX_UP, V_R_ZB_DEBLUR,
 				 V_R_ZX_WARP_INV, V_R_ZX_NORM, V_R_ZB_DEBLUR2,
 				 V_R_ZX_INV, V_R_ZB, V_R_ZX_DEBLUR,
@@ -84,7 +88,7 @@ static const double cost_guess[V_COUNT] = {
 	[V_R_ZX_SHARP] = 12, [V_R_ZB_SHARP] = 30, [V_R_ZX_WARP] = 15,
 	[V_R_ZB_WARP] = 30, [V_R_ZX_WARP_INV] = 16, [V_R_LOCATE] = 8,
 	[V_R_ZX_DEBLUR] = 25, [V_R_ZB_DEBLUR] = 45, [V_R_ZB_DEBLUR2] = 45,
-	[V_ZB_DEBLUR] = 40,
+	[V_ZB_DEBLUR] = 40, [V_ZB_DEBLUR2] = 40,
 };
 
 /* A region is tried for this many frames after a symbol was seen there. */
@@ -145,13 +149,15 @@ struct dc_scanner {
 };
 
 /* The default budget: DC_SCAN_BUDGET_DEFAULT_MS for a 640x480 frame,
- * growing with the frame's pixels up to 30 ms (a 30 fps frame, less the
- * rest of the loop). */
+ * growing with the frame's pixels up to DC_SCAN_BUDGET_CAP_MS: a code that
+ * arrives while a frame spends its budget waits for it, and then needs its
+ * own cheap scan, verification and render (about 12 ms at 1280x720), all
+ * within one 33 ms frame (bench-kiosk). */
 static double auto_budget(int w, int h)
 {
 	double b = DC_SCAN_BUDGET_DEFAULT_MS * ((double)w * h) / (640.0 * 480.0);
 	return b < DC_SCAN_BUDGET_DEFAULT_MS ? DC_SCAN_BUDGET_DEFAULT_MS
-	       : b > 30 ? 30 : b;
+	       : b > DC_SCAN_BUDGET_CAP_MS ? DC_SCAN_BUDGET_CAP_MS : b;
 }
 
 static double cpu_ms(void)
@@ -982,7 +988,7 @@ static int needs(int v)
 			       v == V_R_ZB_UP || v == V_R_ZB_INV ||
 			       v == V_R_ZB_SHARP || v == V_R_ZB_WARP ||
 			       v == V_R_ZB_DEBLUR || v == V_R_ZB_DEBLUR2 ||
-			       v == V_ZB_DEBLUR
+			       v == V_ZB_DEBLUR || v == V_ZB_DEBLUR2
 		       ? DC_SCAN_ZBAR
 		       : DC_SCAN_ZXING;
 }
@@ -1023,7 +1029,9 @@ static double work_px(const dc_scanner *s, int v, int w, int h)
 	case V_R_ZB_SHARP:
 		return rp;
 	case V_ZB_DEBLUR:
-		return half_large(w, h) ? (double)(w / 2) * (h / 2) : (double)w * h;
+	case V_ZB_DEBLUR2:
+		return half_large(w, h) ? (double)(w / 2) * (h / 2)
+					: (double)w * h / 2;
 	case V_R_LOCATE: /* once per region */
 		return r->looked ? 0 : rp;
 	case V_R_ZX_DEBLUR:
@@ -1156,7 +1164,8 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 	case V_R_LOCATE:
 		locate(s, y, w, h, stride, &s->roi);
 		break;
-	case V_ZB_DEBLUR: {
+	case V_ZB_DEBLUR:
+	case V_ZB_DEBLUR2: {
 		/* No region to take the module size from: a code held up to
 		 * the camera fills most of the frame's height (about 130
 		 * modules of it), and a blur worth undoing is about half a
@@ -1171,11 +1180,15 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		}
 		double m = sh / 130.0;
 		m = m < 1.5 ? 1.5 : m;
-		deblur(s->work, src, sw, sh, ss, 0.45 * m, 4,
+		int two = v == V_ZB_DEBLUR2;
+		deblur(s->work, src, sw, sh, ss, (two ? 0.55 : 0.45) * m,
+		       two ? 8 : 4,
 		       (uint16_t *)(void *)s->up, s->line);
 		mark(s, s->work, (size_t)sw * sh);
 		mark(s, s->up, (size_t)2 * sw * sh);
-		run_zb(s, s->work, sw, sh, 1);
+		/* Every 2nd row and column of a frame not halved: modules of
+		 * 3 px and more are still crossed, at half ZBar's cost. */
+		run_zb(s, s->work, sw, sh, sw == w ? 2 : 1);
 		break;
 	}
 	case V_R_ZX_DEBLUR:
@@ -1249,8 +1262,9 @@ static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
  * attempt that fits the budget but never what is left after the cheap one
  * would otherwise hold up the list for good); later ones must fit what is
  * left, or go first next time. One that could never fit is passed over,
- * and while its estimate is only a guess it shrinks by a tenth: a guess
- * must not keep an attempt from ever being measured. */
+ * and its estimate shrinks (by a tenth while it is a guess, by 3 % once
+ * measured): neither a guess nor one slow frame (a code that kept ZBar
+ * busy) may keep an attempt from ever running again. */
 static void run_list(dc_scanner *s, const int *list, int n, int *next,
 		     const uint8_t *y, int w, int h, int stride)
 {
@@ -1262,8 +1276,7 @@ static void run_list(dc_scanner *s, const int *list, int n, int *next,
 			continue;
 		}
 		if (s->cost[v] * px / 1e6 > s->budget) {
-			if (!s->measured[v])
-				s->cost[v] *= 0.9;
+			s->cost[v] *= s->measured[v] ? 0.97 : 0.9;
 			*next = (*next + 1) % n;
 			continue;
 		}
@@ -1341,10 +1354,17 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 					 width, height, stride);
 		} else if (blind) {
 			/* Something code-like where no decoder located one:
-			 * its region first, then the whole-frame variants. */
+			 * if its finder patterns are found, its region first;
+			 * the whole-frame variants (and then the busy patch)
+			 * otherwise: a patch without finders is often only
+			 * the sharper part of a blurred code. */
 			if (find_region(s, y, width, height, stride, &s->roi)) {
 				try_attempt(s, V_R_LOCATE, y, width, height,
 					    stride, 0);
+				if (!s->roi.located)
+					run_list(s, blind_zx, N_BLIND,
+						 &s->blind_next, y, width,
+						 height, stride);
 				run_list(s, region_zx, N_REGION, &s->region_next,
 					 y, width, height, stride);
 				/* Three finder patterns there: a code to work on
