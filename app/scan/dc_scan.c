@@ -30,6 +30,7 @@
 #include <mbedtls/platform_util.h>
 #include <zbar.h>
 
+#include "dc_qrfind.h"
 #include "dc_zxing.h"
 
 /* Attempts. */
@@ -53,16 +54,26 @@ enum {
 	V_R_ZX_WARP, /* zxing on the region's outline warped to a square */
 	V_R_ZB_WARP, /* ZBar on the same */
 	V_R_ZX_WARP_INV, /* zxing on the warped outline, inverted */
+	V_R_LOCATE,  /* the three finder patterns -> the region's outline */
+	V_R_ZX_DEBLUR,  /* zxing on the region, unsharp 0.45 module x 4 */
+	V_R_ZB_DEBLUR,  /* ZBar on the same */
+	V_R_ZB_DEBLUR2, /* ZBar on the region, unsharp 0.55 module x 8 */
+	V_ZB_DEBLUR,    /* ZBar on the frame (halved when large), unsharp */
+	V_ZB_DEBLUR2,   /* the same, stronger (0.55 module x 8) */
 	V_COUNT
 };
 
 /* Blind attempts (no region known), one a time in this order on one frame
- * in three; region attempts, in this order, on every frame that has a
+ * in three (the deblurred ones twice a round: blur, from focus or a shaking
+ * hand, is what the cheap attempt misses most); region attempts, in this order, on every frame that has a
  * region. Figures: docs/scanner.md. */
-static const int blind_zx[] = { V_ZX_INV, V_ZB_HALF, V_ZX_NORM, V_ZX_GLOBAL,
-				V_ZB_FULL, V_ZX_HARD };
-static const int region_zx[] = { V_R_ZX_UP, V_R_ZX_WARP, V_R_ZX_WARP_INV,
-				 V_R_ZX_NORM, V_R_ZX_INV, V_R_ZB,
+static const int blind_zx[] = { V_ZB_DEBLUR, V_ZX_INV, V_ZB_HALF,
+				V_ZB_DEBLUR2, V_ZX_NORM, V_ZB_DEBLUR,
+				V_ZX_GLOBAL, V_ZB_FULL, V_ZB_DEBLUR2,
+				V_ZX_HARD };
+static const int region_zx[] = { V_R_ZX_WARP, V_R_ZX_UP, V_R_ZB_DEBLUR,
+				 V_R_ZX_WARP_INV, V_R_ZX_NORM, V_R_ZB_DEBLUR2,
+				 V_R_ZX_INV, V_R_ZB, V_R_ZX_DEBLUR,
 				 V_R_ZX_SHARP, V_R_ZB_INV, V_R_ZB_SHARP,
 				 V_R_ZB_WARP, V_R_ZX_NORM_UP, V_R_ZB_UP };
 #define N_BLIND ((int)(sizeof blind_zx / sizeof blind_zx[0]))
@@ -71,16 +82,21 @@ static const int region_zx[] = { V_R_ZX_UP, V_R_ZX_WARP, V_R_ZX_WARP_INV,
 /* First guesses of ns per pixel on a 2-core x86 (refined as they run). */
 static const double cost_guess[V_COUNT] = {
 	[V_ZX_FAST] = 5, [V_ZB_FULL] = 65, [V_ZX_INV] = 6, [V_ZB_HALF] = 65,
-	[V_ZX_GLOBAL] = 5, [V_ZX_HARD] = 12, [V_ZX_NORM] = 7, [V_R_ZB] = 65,
+	[V_ZX_GLOBAL] = 5, [V_ZX_HARD] = 12, [V_ZX_NORM] = 7, [V_R_ZB] = 30,
 	[V_R_ZX_UP] = 12, [V_R_ZX_NORM] = 7, [V_R_ZX_INV] = 6,
-	[V_R_ZB_UP] = 65, [V_R_ZX_NORM_UP] = 12, [V_R_ZB_INV] = 65,
-	[V_R_ZX_SHARP] = 12, [V_R_ZB_SHARP] = 65, [V_R_ZX_WARP] = 15,
-	[V_R_ZB_WARP] = 70, [V_R_ZX_WARP_INV] = 16,
+	[V_R_ZB_UP] = 30, [V_R_ZX_NORM_UP] = 12, [V_R_ZB_INV] = 30,
+	[V_R_ZX_SHARP] = 12, [V_R_ZB_SHARP] = 30, [V_R_ZX_WARP] = 15,
+	[V_R_ZB_WARP] = 30, [V_R_ZX_WARP_INV] = 16, [V_R_LOCATE] = 8,
+	[V_R_ZX_DEBLUR] = 25, [V_R_ZB_DEBLUR] = 45, [V_R_ZB_DEBLUR2] = 45,
+	[V_ZB_DEBLUR] = 40, [V_ZB_DEBLUR2] = 40,
 };
 
 /* A region is tried for this many frames after a symbol was seen there. */
 #define REGION_TTL 12
 #define BLIND_PERIOD 3
+/* A located code (three finder patterns) is worked on for as long as a
+ * still is read (DC_SCAN_STILL_FRAMES), on its blind frames. */
+#define LOCATED_TTL (5 * BLIND_PERIOD)
 /* The finder's cells, px. */
 #define CELL 16
 
@@ -91,6 +107,14 @@ typedef struct {
 	 * finder's patch), clockwise from top-left, quiet zone included. */
 	int has_quad;
 	double qx[4], qy[4];
+	/* The outline comes from the three finder patterns (dc_qrfind):
+	 * exact enough to warp to the symbol's own module grid. */
+	int located;
+	int looked;     /* dc_qrfind ran on it */
+	int zx;         /* zxing located a symbol there (every frame's work) */
+	double module;  /* px per module when known (finders), else 0 */
+	int inverted;   /* located with light modules on dark */
+	double modules; /* symbol width in modules, quiet zone included */
 } region;
 
 struct dc_scanner {
@@ -111,22 +135,29 @@ struct dc_scanner {
 	int blind_next, region_next;
 	region roi, seen; /* roi: current; seen: found during this frame */
 	double cost[V_COUNT];
+	unsigned char measured[V_COUNT]; /* cost[] measured here, not guessed */
 	double t0, budget; /* this frame's start and budget, ms */
 	int first_extra;   /* no attempt past the cheap one ran this frame */
 	/* the finder's cell grid */
 	int gw, gh;
 	uint8_t *cell;       /* gw * gh: 1 = looks like a code */
 	int *stack;          /* gw * gh: flood fill */
+	uint16_t *line;      /* one row or column of 16-bit scratch */
+	uint8_t *qthr;       /* dc_qrfind's block thresholds */
+	size_t qthr_cap;
+	int qthr_dirty;      /* block means of a frame: a coarse copy */
 };
 
 /* The default budget: DC_SCAN_BUDGET_DEFAULT_MS for a 640x480 frame,
- * growing with the frame's pixels up to 30 ms (a 30 fps frame, less the
- * rest of the loop). */
+ * growing with the frame's pixels up to DC_SCAN_BUDGET_CAP_MS: a code that
+ * arrives while a frame spends its budget waits for it, and then needs its
+ * own cheap scan, verification and render (about 12 ms at 1280x720), all
+ * within one 33 ms frame (bench-kiosk). */
 static double auto_budget(int w, int h)
 {
 	double b = DC_SCAN_BUDGET_DEFAULT_MS * ((double)w * h) / (640.0 * 480.0);
 	return b < DC_SCAN_BUDGET_DEFAULT_MS ? DC_SCAN_BUDGET_DEFAULT_MS
-	       : b > 30 ? 30 : b;
+	       : b > DC_SCAN_BUDGET_CAP_MS ? DC_SCAN_BUDGET_CAP_MS : b;
 }
 
 static double cpu_ms(void)
@@ -217,10 +248,14 @@ dc_scanner *dc_scanner_new(int max_width, int max_height)
 	s->gh = (max_height + CELL - 1) / CELL;
 	s->cell = malloc((size_t)s->gw * s->gh);
 	s->stack = malloc(sizeof *s->stack * (size_t)s->gw * s->gh);
+	s->qthr_cap = dc_qrfind_thr_size(max_width, max_height);
+	s->qthr = malloc(s->qthr_cap);
+	s->line = malloc(sizeof *s->line *
+			 (size_t)(max_width > max_height ? max_width : max_height));
 	s->zs = zbar_image_scanner_create();
 	s->img = zbar_image_create();
-	if (!s->pack || !s->work || !s->up || !s->cell || !s->stack || !s->zs ||
-	    !s->img)
+	if (!s->pack || !s->work || !s->up || !s->cell || !s->stack ||
+	    !s->qthr || !s->line || !s->zs || !s->img)
 		goto fail;
 	zbar_image_scanner_set_config(s->zs, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
 	if (zbar_image_scanner_set_config(s->zs, ZBAR_QRCODE, ZBAR_CFG_ENABLE,
@@ -257,6 +292,9 @@ static void zero_buffers(dc_scanner *s)
 		if (b[i] && s->dirty[i])
 			mbedtls_platform_zeroize(b[i], s->dirty[i]);
 	memset(s->dirty, 0, sizeof s->dirty);
+	if (s->qthr && s->qthr_dirty)
+		mbedtls_platform_zeroize(s->qthr, s->qthr_cap);
+	s->qthr_dirty = 0;
 }
 
 void dc_scanner_wipe(dc_scanner *s)
@@ -289,6 +327,10 @@ void dc_scanner_free(dc_scanner *s)
 	free(s->up);
 	free(s->cell);
 	free(s->stack);
+	if (s->qthr)
+		mbedtls_platform_zeroize(s->qthr, s->qthr_cap);
+	free(s->qthr);
+	free(s->line);
 	free(s);
 }
 
@@ -392,6 +434,7 @@ static void note_region(dc_scanner *s, const int *x, const int *y, int w,
 		x1 = x1 > r->x1 ? x1 : r->x1;
 		y1 = y1 > r->y1 ? y1 : r->y1;
 		r->has_quad = 0; /* two symbols: no one outline */
+		r->located = 0;
 	} else {
 		double qx[4], qy[4];
 		for (int i = 0; i < 4; i++)
@@ -402,6 +445,7 @@ static void note_region(dc_scanner *s, const int *x, const int *y, int w,
 	}
 	r->x0 = (int)x0, r->x1 = (int)x1, r->y0 = (int)y0, r->y1 = (int)y1;
 	r->ttl = REGION_TTL;
+	r->zx = 1;
 }
 
 /* --- the decoders ---------------------------------------------------------- */
@@ -417,17 +461,20 @@ static int zx_hit(void *ctx, const dc_zx_hit *hit)
 {
 	zx_ctx *c = ctx;
 	int x[4], y[4];
-	const region *r = &c->s->roi;
-	for (int i = 0; i < 4; i++) {
-		if (c->num == 0) { /* a warped view: the outline it came from */
-			x[i] = (int)r->qx[i];
-			y[i] = (int)r->qy[i];
-		} else {
+	if (c->num == 0) {
+		/* A warped view: the outline it came from stays the region. */
+		if (!c->s->seen.ttl) {
+			c->s->seen = c->s->roi;
+			c->s->seen.ttl = REGION_TTL;
+			c->s->seen.zx = 1;
+		}
+	} else {
+		for (int i = 0; i < 4; i++) {
 			x[i] = c->ox + (int)((long)hit->x[i] * c->num / c->den);
 			y[i] = c->oy + (int)((long)hit->y[i] * c->num / c->den);
 		}
+		note_region(c->s, x, y, c->w, c->h);
 	}
-	note_region(c->s, x, y, c->w, c->h);
 	if (hit->ok)
 		add_text(c->s, hit->data, hit->len);
 	return 0;
@@ -565,6 +612,67 @@ static void sharpen(uint8_t *dst, const uint8_t *y, int w, int h, int stride)
 			d[x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
 		}
 	}
+}
+
+/* A gaussian of `sigma` px on w x h 16-bit values in place, as three box
+ * passes each way (their sum of variances is sigma^2; the kernel is within
+ * a few percent of the gaussian). line: max(w, h) values of scratch. */
+static void gauss3(uint16_t *p, int w, int h, double sigma, uint16_t *line)
+{
+	int r = (int)((sqrt(4 * sigma * sigma + 1) - 1) / 2 + 0.5);
+	if (r < 1)
+		r = 1;
+	unsigned d = (unsigned)(2 * r + 1);
+	for (int pass = 0; pass < 3; pass++) {
+		for (int dir = 0; dir < 2; dir++) {
+			int n = dir ? h : w, lines = dir ? w : h;
+			size_t step = dir ? (size_t)w : 1, lstep = dir ? 1 : (size_t)w;
+			for (int l = 0; l < lines; l++) {
+				uint16_t *q = p + (size_t)l * lstep;
+				for (int i = 0; i < n; i++)
+					line[i] = q[(size_t)i * step];
+				/* edges repeat the end values */
+				unsigned sum = 0;
+				for (int i = -r; i <= r; i++)
+					sum += line[i < 0 ? 0 : i >= n ? n - 1 : i];
+				for (int i = 0; i < n; i++) {
+					q[(size_t)i * step] = (uint16_t)((sum + d / 2) / d);
+					int out = i - r, in = i + r + 1;
+					sum -= line[out < 0 ? 0 : out];
+					sum += line[in >= n ? n - 1 : in];
+				}
+			}
+		}
+	}
+}
+
+/* Unsharp mask with a gaussian of `sigma` px and a large `amount`: a
+ * defocused or shaken code keeps its modules as faint ripples of about its
+ * blur's width, which a mask of that width and an amount of 4 to 8 lifts
+ * back above both decoders' thresholds (a 3x3 sharpen is too narrow for a
+ * blur of half a module at 3 px per module and more). tmp: w * h values. */
+static void deblur(uint8_t *dst, const uint8_t *y, int w, int h, int stride,
+		   double sigma, int amount, uint16_t *tmp, uint16_t *line)
+{
+	for (int r = 0; r < h; r++) {
+		const uint8_t *src = y + (size_t)r * stride;
+		uint16_t *t = tmp + (size_t)r * w;
+		for (int x = 0; x < w; x++)
+			t[x] = (uint16_t)(src[x] << 4);
+	}
+	gauss3(tmp, w, h, sigma, line);
+	for (int r = 0; r < h; r++) {
+		const uint8_t *src = y + (size_t)r * stride;
+		const uint16_t *t = tmp + (size_t)r * w;
+		uint8_t *o = dst + (size_t)r * w;
+		for (int x = 0; x < w; x++) {
+			int c = src[x] << 4;
+			int v = (c + amount * (c - (int)t[x]) + 8) >> 4;
+			o[x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+		}
+	}
+	/* The scratch line held frame pixels. */
+	mbedtls_platform_zeroize(line, sizeof *line * (size_t)(w > h ? w : h));
 }
 
 /* Bilinear 2x (src packed, w x h -> 2w x 2h). */
@@ -749,14 +857,69 @@ static int find_region(dc_scanner *s, const uint8_t *y, int w, int h,
 	return 1;
 }
 
+/* The three finder patterns within the region (the whole frame without
+ * one): on success the region becomes the code's fitted outline, and is
+ * kept for LOCATED_TTL frames from when it was first located. */
+static int locate(dc_scanner *s, const uint8_t *y, int w, int h, int stride,
+		  region *r)
+{
+	dc_qrquad q;
+	int x0 = 0, y0 = 0, x1 = w, y1 = h;
+	if (r->ttl)
+		x0 = r->x0, y0 = r->y0, x1 = r->x1, y1 = r->y1;
+	s->qthr_dirty = 1;
+	r->looked = 1;
+	int got = dc_qrfind(y, w, h, stride, x0, y0, x1, y1, 2, s->qthr,
+			    s->qthr_cap, &q);
+	if (got == 2 && r->ttl) {
+		/* Three finder patterns but no timing pattern: a code too
+		 * blurred to fit, but a code. Its module size sets the
+		 * deblurring, and it is worth the next frames too. */
+		r->module = q.module;
+		if (r->ttl < LOCATED_TTL)
+			r->ttl = LOCATED_TTL;
+		return 0;
+	}
+	if (got != 1)
+		return 0;
+	double bx0 = w, by0 = h, bx1 = 0, by1 = 0;
+	for (int i = 0; i < 4; i++) {
+		bx0 = q.qx[i] < bx0 ? q.qx[i] : bx0;
+		bx1 = q.qx[i] > bx1 ? q.qx[i] : bx1;
+		by0 = q.qy[i] < by0 ? q.qy[i] : by0;
+		by1 = q.qy[i] > by1 ? q.qy[i] : by1;
+	}
+	/* The crops get a margin of a tenth: the fit may be a module or two
+	 * off, and ZBar wants the quiet zone. */
+	double mx = (bx1 - bx0) / 10, my = (by1 - by0) / 10;
+	bx0 -= mx, bx1 += mx, by0 -= my, by1 += my;
+	int nx0 = bx0 < 0 ? 0 : (int)bx0, ny0 = by0 < 0 ? 0 : (int)by0;
+	int nx1 = bx1 >= w ? w : (int)bx1 + 1, ny1 = by1 >= h ? h : (int)by1 + 1;
+	if (nx1 - nx0 < 16 || ny1 - ny0 < 16)
+		return 0;
+	int was = r->located && r->ttl;
+	r->x0 = nx0, r->y0 = ny0, r->x1 = nx1, r->y1 = ny1;
+	for (int i = 0; i < 4; i++)
+		r->qx[i] = q.qx[i], r->qy[i] = q.qy[i];
+	r->has_quad = 1;
+	r->located = 1;
+	r->modules = q.modules + 6;
+	r->module = q.module;
+	r->inverted = q.inverted;
+	if (!was && r->ttl < LOCATED_TTL)
+		r->ttl = LOCATED_TTL;
+	return 1;
+}
+
 /* The square the region's outline is warped to: its longest side, so no
- * module shrinks; 0 without an outline. At most what `up` holds. */
+ * module shrinks, and for a located code at least 4 px per module (small
+ * modules grow); 0 without an outline. At most what `up` holds. */
 static int warp_side(const dc_scanner *s)
 {
 	const region *r = &s->roi;
 	if (!r->has_quad)
 		return 0;
-	double m = 0;
+	double m = r->located ? 4 * r->modules : 0;
 	for (int i = 0; i < 4; i++) {
 		int j = (i + 1) & 3;
 		double dx = r->qx[j] - r->qx[i], dy = r->qy[j] - r->qy[i];
@@ -823,7 +986,9 @@ static int needs(int v)
 {
 	return v == V_ZB_FULL || v == V_ZB_HALF || v == V_R_ZB ||
 			       v == V_R_ZB_UP || v == V_R_ZB_INV ||
-			       v == V_R_ZB_SHARP || v == V_R_ZB_WARP
+			       v == V_R_ZB_SHARP || v == V_R_ZB_WARP ||
+			       v == V_R_ZB_DEBLUR || v == V_R_ZB_DEBLUR2 ||
+			       v == V_ZB_DEBLUR || v == V_ZB_DEBLUR2
 		       ? DC_SCAN_ZBAR
 		       : DC_SCAN_ZXING;
 }
@@ -836,6 +1001,14 @@ static int zb_full_density(const dc_scanner *s)
 	if (s->cfg.single || !(s->cfg.decoders & DC_SCAN_ZXING))
 		return s->cfg.density;
 	return s->cfg.density > 2 ? s->cfg.density : 2;
+}
+
+/* Whole-frame deblurring works on the frame halved when it is larger than
+ * 1.5 x 640x480: modules of 5 px and more halve to what ZBar still reads,
+ * at a quarter of the cost. */
+static int half_large(int w, int h)
+{
+	return (double)w * h > 1.5 * 640 * 480 && w >= 64 && h >= 64;
 }
 
 /* Pixels the attempt works on (for its cost estimate); 0: cannot run. */
@@ -855,6 +1028,16 @@ static double work_px(const dc_scanner *s, int v, int w, int h)
 	case V_R_ZX_SHARP:
 	case V_R_ZB_SHARP:
 		return rp;
+	case V_ZB_DEBLUR:
+	case V_ZB_DEBLUR2:
+		return half_large(w, h) ? (double)(w / 2) * (h / 2)
+					: (double)w * h / 2;
+	case V_R_LOCATE: /* once per region */
+		return r->looked ? 0 : rp;
+	case V_R_ZX_DEBLUR:
+	case V_R_ZB_DEBLUR:
+	case V_R_ZB_DEBLUR2:
+		return rp <= (double)s->cap ? rp : 0;
 	case V_R_ZX_UP:
 	case V_R_ZB_UP:
 	case V_R_ZX_NORM_UP:
@@ -964,7 +1147,9 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		int side = warp_side(s);
 		warp(s->up, side, y, w, h, stride, r);
 		mark(s, s->up, (size_t)side * side);
-		if (v == V_R_ZX_WARP_INV)
+		/* The located polarity first: WARP is as located, WARP_INV
+		 * the other one (and ZBar inverts for itself). */
+		if ((v == V_R_ZX_WARP_INV) != (r->located && r->inverted))
 			invert(s->up, s->up, side, side, side);
 		if (v == V_R_ZB_WARP) {
 			run_zb(s, s->up, side, side, 1);
@@ -974,6 +1159,57 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 			run_zx(s, s->up, side, side, side, DC_ZX_LOCAL, 1, 0, 0,
 			       0, 1, w, h);
 		}
+		break;
+	}
+	case V_R_LOCATE:
+		locate(s, y, w, h, stride, &s->roi);
+		break;
+	case V_ZB_DEBLUR:
+	case V_ZB_DEBLUR2: {
+		/* No region to take the module size from: a code held up to
+		 * the camera fills most of the frame's height (about 130
+		 * modules of it), and a blur worth undoing is about half a
+		 * module. */
+		const uint8_t *src = y;
+		int sw = w, sh = h, ss = stride;
+		if (half_large(w, h)) {
+			down2(s->pack, y, w, h, stride);
+			sw = w / 2, sh = h / 2, ss = sw;
+			src = s->pack;
+			mark(s, s->pack, (size_t)sw * sh);
+		}
+		double m = sh / 130.0;
+		m = m < 1.5 ? 1.5 : m;
+		int two = v == V_ZB_DEBLUR2;
+		deblur(s->work, src, sw, sh, ss, (two ? 0.55 : 0.45) * m,
+		       two ? 8 : 4,
+		       (uint16_t *)(void *)s->up, s->line);
+		mark(s, s->work, (size_t)sw * sh);
+		mark(s, s->up, (size_t)2 * sw * sh);
+		/* Every 2nd row and column of a frame not halved: modules of
+		 * 3 px and more are still crossed, at half ZBar's cost. */
+		run_zb(s, s->work, sw, sh, sw == w ? 2 : 1);
+		break;
+	}
+	case V_R_ZX_DEBLUR:
+	case V_R_ZB_DEBLUR:
+	case V_R_ZB_DEBLUR2: {
+		/* Blur beyond 0.6 of a module leaves too little to read, and
+		 * below 0.3 needs no help: the mask's width follows the
+		 * module (from the finders, else a guess from the region). */
+		double m = r->module > 0 ? r->module : (rw < rh ? rw : rh) / 100.0;
+		m = m < 1.5 ? 1.5 : m > 16 ? 16 : m;
+		int two = v == V_R_ZB_DEBLUR2;
+		deblur(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
+		       stride, (two ? 0.55 : 0.45) * m, two ? 8 : 4,
+		       (uint16_t *)(void *)s->up, s->line);
+		mark(s, s->work, (size_t)rw * rh);
+		mark(s, s->up, (size_t)2 * rw * rh);
+		if (v != V_R_ZX_DEBLUR)
+			run_zb(s, s->work, rw, rh, 1);
+		else
+			run_zx(s, s->work, rw, rh, rw, DC_ZX_LOCAL, 1, r->x0,
+			       r->y0, 1, 1, w, h);
 		break;
 	}
 	case V_R_ZX_SHARP:
@@ -1012,8 +1248,11 @@ static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		s->roi.ttl, s->n, cpu_ms() - t);
 #endif
 	double ns = (cpu_ms() - t) * 1e6 / px;
-	if (ns > 0)
-		s->cost[v] = 0.75 * s->cost[v] + 0.25 * ns;
+	if (ns > 0) {
+		/* The first measurement replaces the guess. */
+		s->cost[v] = s->measured[v] ? 0.75 * s->cost[v] + 0.25 * ns : ns;
+		s->measured[v] = 1;
+	}
 	return 1;
 }
 
@@ -1022,15 +1261,22 @@ static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
  * fits the whole budget (so the frame may overrun by its cheap attempt: an
  * attempt that fits the budget but never what is left after the cheap one
  * would otherwise hold up the list for good); later ones must fit what is
- * left, or go first next time. One that could never fit is passed over. */
+ * left, or go first next time. One that could never fit is passed over,
+ * and its estimate shrinks (by a tenth while it is a guess, by 3 % once
+ * measured): neither a guess nor one slow frame (a code that kept ZBar
+ * busy) may keep an attempt from ever running again. */
 static void run_list(dc_scanner *s, const int *list, int n, int *next,
 		     const uint8_t *y, int w, int h, int stride)
 {
 	for (int k = 0; k < n && s->n == 0; k++) {
 		int v = list[*next % n];
 		double px = work_px(s, v, w, h);
-		if (!(s->cfg.decoders & (unsigned)needs(v)) || px <= 0 ||
-		    s->cost[v] * px / 1e6 > s->budget) {
+		if (!(s->cfg.decoders & (unsigned)needs(v)) || px <= 0) {
+			*next = (*next + 1) % n;
+			continue;
+		}
+		if (s->cost[v] * px / 1e6 > s->budget) {
+			s->cost[v] *= s->measured[v] ? 0.97 : 0.9;
 			*next = (*next + 1) % n;
 			continue;
 		}
@@ -1091,22 +1337,48 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 			s->roi = s->seen;
 		if (!region_ok(&s->roi, width, height))
 			memset(&s->roi, 0, sizeof s->roi);
-		if (s->roi.ttl) {
+		int blind = s->frame % BLIND_PERIOD == BLIND_PERIOD - 1;
+		/* A symbol zxing located but could not decode gets the region
+		 * attempts on every frame (it is nearly read); any other
+		 * region only on blind frames, so that most frames of a code
+		 * that is hard to read cost the cheap attempt alone. */
+		if (s->roi.ttl && (s->roi.zx || blind)) {
+			try_attempt(s, V_R_LOCATE, y, width, height, stride, 0);
 			run_list(s, region_zx, N_REGION, &s->region_next, y,
 				 width, height, stride);
-			s->roi.ttl--;
-		} else if (s->frame % BLIND_PERIOD == BLIND_PERIOD - 1) {
+			/* A region is no reason to skip the whole-frame
+			 * variants for good: what is left of the budget on a
+			 * blind frame goes to them. */
+			if (s->n == 0 && blind)
+				run_list(s, blind_zx, N_BLIND, &s->blind_next, y,
+					 width, height, stride);
+		} else if (blind) {
 			/* Something code-like where no decoder located one:
-			 * its region first, then the whole-frame variants. */
+			 * if its finder patterns are found, its region first;
+			 * the whole-frame variants (and then the busy patch)
+			 * otherwise: a patch without finders is often only
+			 * the sharper part of a blurred code. */
 			if (find_region(s, y, width, height, stride, &s->roi)) {
+				try_attempt(s, V_R_LOCATE, y, width, height,
+					    stride, 0);
+				if (!s->roi.located)
+					run_list(s, blind_zx, N_BLIND,
+						 &s->blind_next, y, width,
+						 height, stride);
 				run_list(s, region_zx, N_REGION, &s->region_next,
 					 y, width, height, stride);
-				s->roi.ttl = 0;
+				/* Three finder patterns there: a code to work on
+				 * on the next blind frames too (LOCATED_TTL); a
+				 * busy patch alone is found again or not. */
+				if (!s->roi.located && s->roi.ttl <= 1)
+					s->roi.ttl = 0;
 			}
 			if (s->n == 0)
 				run_list(s, blind_zx, N_BLIND, &s->blind_next, y,
 					 width, height, stride);
 		}
+		if (s->roi.ttl)
+			s->roi.ttl--;
 	}
 	/* Where a code was read (or located) this frame is where to look
 	 * first if the next frame needs more than the cheap attempt. */

@@ -74,8 +74,11 @@ int dc_scanner_set_density(dc_scanner *s, int density);
 /* Per-frame CPU budget, ms: the cheap attempt always runs; further
  * attempts run while their estimated cost fits what is left of it. The
  * default (budget_ms = 0) is DC_SCAN_BUDGET_DEFAULT_MS for 640x480,
- * growing with the frame's pixels up to 30 ms (1280x720). */
+ * growing with the frame's pixels up to DC_SCAN_BUDGET_CAP_MS (reached at
+ * about 1000x600): a frame spending its budget plus the next frame's
+ * cheap scan, verification and render stay within one 30 fps frame. */
 #define DC_SCAN_BUDGET_DEFAULT_MS 12.0
+#define DC_SCAN_BUDGET_CAP_MS 18.0
 #define DC_SCAN_BUDGET_MAX_MS 1000.0
 
 typedef struct {
