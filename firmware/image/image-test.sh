@@ -27,8 +27,12 @@
 #
 # Environment: DOORCHECK_IMAGE_OUT (default build-image/),
 #   DOORCHECK_IMAGE_TEST_TIMEOUT (seconds to wait for the kiosk, default 900),
+#   DOORCHECK_IMAGE_TEST_PASS_WAIT (seconds to wait for PASS once the kiosk
+#   is ready, default 300),
 #   DOORCHECK_IMAGE_TEST_GPU (QEMU display device, default virtio-gpu-pci),
-#   DOORCHECK_IMAGE_TEST_CARD (demo card PNG, default the native build's).
+#   DOORCHECK_IMAGE_TEST_CARD (demo card PNG, default the native build's),
+#   DOORCHECK_IMAGE_TEST_DROPIN (a doorcheck.service drop-in file, put in
+#   /run for the test boots only: to try a unit change without a rebuild).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -107,6 +111,11 @@ for v in 2 3 4 5 6 7 8 9; do
 	(cd "$run/src/trust-$v" && find . -type f | LC_ALL=C sort | xargs sha256sum) >"$agent/manifests/$v"
 done
 cp "$HERE/test/agent.sh" "$HERE/test/doorcheck-image-test.service" "$agent/"
+if [ -n "${DOORCHECK_IMAGE_TEST_DROPIN:-}" ]; then
+	mkdir -p "$agent/doorcheck.service.d"
+	cp "$DOORCHECK_IMAGE_TEST_DROPIN" "$agent/doorcheck.service.d/zz-test.conf"
+	log "doorcheck.service drop-in for the test boots: $DOORCHECK_IMAGE_TEST_DROPIN"
+fi
 
 # The extra initramfs archive: the agent and an init-bottom script that
 # copies it into /run (initramfs-tools runs the scripts its ORDER file
@@ -134,7 +143,7 @@ log "booting $board image under qemu-system-aarch64 -M virt (TCG), twice"
 set +e
 /usr/bin/python3 "$HERE/test/boots.py" --run "$run" --kernel "$run/vmlinuz" --initrd "$run/initrd-test.img" \
 	--disk "$run/disk.img" --gpu "${DOORCHECK_IMAGE_TEST_GPU:-virtio-gpu-pci}" \
-	--keep "$run/pass.png" --timeout "$TIMEOUT" \
+	--keep "$run/pass.png" --timeout "$TIMEOUT" --pass-wait "${DOORCHECK_IMAGE_TEST_PASS_WAIT:-300}" \
 	--append "root=LABEL=dc-root ro rootwait console=ttyAMA0 systemd.show_status=1 systemd.journald.forward_to_console=1 panic=-1"
 rc=$?
 set -e

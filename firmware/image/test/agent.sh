@@ -84,15 +84,16 @@ cmd_check() {
 	# flag 00010000 (__SO_ACCEPTCON) in /proc/net/unix means listening.
 	awk 'NR > 1 && $4 == "00010000" { print $7, ($8 == "" ? "(unnamed)" : $8) }' /proc/net/unix |
 		sort -u >/run/dctest-listen
+	# socket inode -> "comm[pid]" of every holder: one ls over all fds
+	# (one readlink per fd is minutes under TCG).
+	ls -l /proc/[0-9]*/fd/ 2>/dev/null | awk '
+		/^\/proc\/[0-9]+\/fd\/?:$/ { split($0, p, "/"); pid = p[3]; next }
+		/ -> socket:\[/ { i = $NF; gsub(/[^0-9]/, "", i); print i, pid }' >/run/dctest-fds
 	owners=
 	while read -r ino path; do
 		who=
-		for fd in /proc/[0-9]*/fd/*; do
-			if [ "$(readlink "$fd" 2>/dev/null)" = "socket:[$ino]" ]; then
-				pid=${fd#/proc/}
-				pid=${pid%%/*}
-				who="$who${who:+,}$(cat "/proc/$pid/comm" 2>/dev/null)[$pid]"
-			fi
+		for pid in $(awk -v i="$ino" '$1 == i { print $2 }' /run/dctest-fds | sort -u); do
+			who="$who${who:+,}$(cat "/proc/$pid/comm" 2>/dev/null)[$pid]"
 		done
 		owners="$owners ${who:-none}=$path"
 	done </run/dctest-listen
@@ -102,6 +103,9 @@ cmd_check() {
 		kfds=$(for fd in /proc/"$kpid"/fd/*; do readlink "$fd"; done 2>/dev/null | grep -c '^socket:')
 	say "kiosk_sockets $kfds"
 	say "kb_written root $root_kb0 $(kb_written dc-root) data $data_kb0 $(kb_written dc-data)"
+	# Files or folders on the data partition created or changed (content,
+	# owner, mode) since this boot's initramfs wrote the agent into /run.
+	say "data_changed $(find /var/lib/doorcheck -xdev -cnewer "$T/agent.sh" 2>&1 | tr '\n' ' ')"
 	say "journal $(ls -d /var/log/journal/* 2>/dev/null | wc -l) persistent, $(ls -d /run/log/journal/* 2>/dev/null | wc -l) volatile"
 	say "doorcheck $(systemctl is-active doorcheck.service) restarts $(systemctl show -p NRestarts --value doorcheck.service)"
 	say "failed_units $(systemctl list-units --failed --plain --no-legend | awk '{ printf "%s ", $1 }')"
@@ -138,6 +142,15 @@ cmd_display() {
 	done
 	say "dri $(ls -l /dev/dri 2>&1 | tail -n +2 | awk '{ printf "%s:%s:%s ", $NF, $1, $4 }')"
 	say "fb $(cat /proc/fb 2>/dev/null | tr '\n' ' ')"
+	kpid=$(systemctl show -p MainPID --value doorcheck.service)
+	if [ -n "$kpid" ] && [ "$kpid" != 0 ]; then
+		say "kiosk cpu_ticks $(awk '{ print $14 + $15 }' "/proc/$kpid/stat") threads $(ls "/proc/$kpid/task" | wc -l) state $(awk '{ print $3 }' "/proc/$kpid/stat")"
+		say "kiosk libs $(awk '$6 ~ /dri|gbm|EGL|GL|LLVM|SDL/ { n = split($6, p, "/"); print p[n] }' "/proc/$kpid/maps" | sort -u | tr '\n' ' ')"
+	fi
+	# The display's KMS state: which framebuffer (size, owner) each plane shows.
+	[ -r /sys/kernel/debug/dri/0/state ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	grep -E 'plane|crtc|fb=|allocated by|size=|mode:|active' /sys/kernel/debug/dri/0/state 2>/dev/null |
+		head -n 30 | while IFS= read -r l; do say "kms $l"; done
 	journalctl -b -u doorcheck.service --no-pager -o cat 2>&1 | tail -n 40 | while IFS= read -r l; do say "journal $l"; done
 }
 

@@ -20,4 +20,9 @@ mkdir -p /run/systemd/system/multi-user.target.wants
 cat /doorcheck-test/doorcheck-image-test.service >/run/systemd/system/doorcheck-image-test.service
 ln -s ../doorcheck-image-test.service \
 	/run/systemd/system/multi-user.target.wants/doorcheck-image-test.service
+# DOORCHECK_IMAGE_TEST_DROPIN (image-test.sh): a doorcheck.service drop-in
+# tried for this boot only.
+if [ -d /doorcheck-test/doorcheck.service.d ]; then
+	copy /doorcheck-test/doorcheck.service.d /run/systemd/system/doorcheck.service.d
+fi
 echo "doorcheck-test: image test agent copied to /run"
