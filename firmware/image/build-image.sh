@@ -10,8 +10,10 @@
 # Environment:
 #   DOORCHECK_IMAGE_CACHE   base rootfs tarballs (default /var/cache/doorcheck-image)
 #   DOORCHECK_IMAGE_OUT     output folder (default build-image/ in the tree)
-#   DOORCHECK_IMAGE_TRUST   trust folder copied to the data partition
-#                           (default: the DEMO issuer from keys/demo, for tests only)
+#   DOORCHECK_IMAGE_BUNDLE  signed trust bundle (folder with trust-bundle.json
+#                           and trust-bundle.sig) installed on the data partition
+#                           (default: the DEMO issuer as version 1, signed with
+#                           the DEMO operator key: for tests only)
 #   DOORCHECK_IMAGE_OPERATOR_PUB  operator public key pinned for trust bundles
 #                           (default: keys/demo/operator.pub.pem, DEMO only)
 #
@@ -28,7 +30,7 @@ board=${1:-}
 [ -n "$board" ] || { echo "usage: $0 BOARD [DEB_DIR]  (boards: $(cd "$HERE/boards" && ls -- *.conf | sed 's/\.conf$//' | tr '\n' ' '))" >&2; exit 2; }
 debdir=${2:-${DOORCHECK_DEBS:-$TOP/build-image/debs}}
 OUT=${DOORCHECK_IMAGE_OUT:-$TOP/build-image}
-TRUST=${DOORCHECK_IMAGE_TRUST:-}
+BUNDLE=${DOORCHECK_IMAGE_BUNDLE:-}
 OPPUB=${DOORCHECK_IMAGE_OPERATOR_PUB:-$TOP/keys/demo/operator.pub.pem}
 
 log() { printf 'image: %s\n' "$*" >&2; }
@@ -59,7 +61,7 @@ log "board $board: $DESC; packages: $(printf '%s ' "${debs[@]##*/}")"
 own=" "
 for d in "${debs[@]}"; do own+="$(dpkg-deb -f "$d" Package) "; done
 mapfile -t extra < <(for d in "${debs[@]}"; do dpkg-deb -f "$d" Pre-Depends Depends; done |
-	tr ',' '\n' | sed -E 's/\|.*//; s/\(.*\)//; s/:any//; s/[[:space:]]//g; /^$/d' | sort -u |
+	sed -E 's/^[A-Za-z-]+://' | tr ',' '\n' | sed -E 's/\|.*//; s/\(.*\)//; s/:any//; s/[[:space:]]//g; /^$/d' | sort -u |
 	while read -r p; do case "$own" in *" $p "*) ;; *) echo "$p" ;; esac; done)
 tarball=$("$HERE/rootfs.sh")
 log "runtime Depends of the packages: ${extra[*]}"
@@ -126,6 +128,10 @@ if [ -d "$root/etc/doorcheck" ] && [ ! -L "$root/etc/doorcheck" ]; then
 	cp -a "$root/etc/doorcheck/." "$data/"
 	rm -rf "$root/etc/doorcheck"
 fi
+# The package's postinst put its default trust folder in /var/lib/doorcheck
+# on the root; the data partition is mounted over it, so that copy would
+# only take space, hidden.
+rm -rf "$root/var/lib/doorcheck"
 mkdir -p "$root/var/lib/doorcheck"
 ln -sfn /var/lib/doorcheck "$root/etc/doorcheck"
 
@@ -146,18 +152,39 @@ if [ -f "$TOP/boards/common/policy.conf" ] && [ ! -e "$data/policy.conf" ]; then
 	cp "$TOP/boards/common/policy.conf" "$data/policy.conf"
 fi
 
-# Trust: a folder set up at build time counts as bundle version 0; every
-# later change comes as an operator-signed bundle (docs/trust-updates.md).
-mkdir -p "$data/trust"
-if [ -n "$TRUST" ]; then
-	cp -a --no-preserve=ownership "$TRUST/." "$data/trust/"
-else
-	log "WARNING: no DOORCHECK_IMAGE_TRUST: the DEMO issuer is trusted (tests only, never a real door)"
-	cp "$TOP/keys/demo/demo.issuer.json" "$data/trust/"
-fi
+# Trust: the kiosk loads only an installed, operator-signed bundle (it
+# refuses a bare trust folder: docs/kiosk.md, trust_pin), so the data
+# partition gets the bundle installed by the package's own
+# `doorcheck-trust install` (run in the arm64 tree), pinned to OPPUB. Every
+# later change comes as a newer signed bundle (docs/trust-updates.md).
 [ -f "$OPPUB" ] || die "no operator public key $OPPUB"
 case "$OPPUB" in "$TOP/keys/demo/"*) log "WARNING: the DEMO operator key is pinned (tests only)" ;; esac
 cp "$OPPUB" "$data/operator.pub.pem"
+tb=$root/tmp/image-trust
+rm -rf "$tb"
+mkdir -p "$tb"
+cp "$OPPUB" "$tb/operator.pub.pem"
+if [ -n "$BUNDLE" ]; then
+	[ -f "$BUNDLE/trust-bundle.json" ] && [ -f "$BUNDLE/trust-bundle.sig" ] ||
+		die "DOORCHECK_IMAGE_BUNDLE=$BUNDLE holds no trust-bundle.json + trust-bundle.sig"
+	mkdir -p "$tb/bundle"
+	cp "$BUNDLE/trust-bundle.json" "$BUNDLE/trust-bundle.sig" "$tb/bundle/"
+else
+	# Version 1, signed here with the DEMO operator key (whose private half
+	# is in keys/demo and goes into the tree only for this step).
+	log "WARNING: no DOORCHECK_IMAGE_BUNDLE: a bundle trusting the DEMO issuer, signed with the DEMO operator key (tests only, never a real door)"
+	mkdir -p "$tb/src"
+	cp "$TOP/keys/demo/demo.issuer.json" "$tb/src/"
+	cp "$TOP/keys/demo/operator.key.pem" "$tb/"
+	chroot "$root" doorcheck-trust pack --key /tmp/image-trust/operator.key.pem --version 1 \
+		--out /tmp/image-trust/bundle /tmp/image-trust/src >&2 || { rm -rf "$tb"; die "doorcheck-trust pack failed"; }
+	rm -f "$tb/operator.key.pem"
+fi
+chroot "$root" doorcheck-trust install --pin /tmp/image-trust/operator.pub.pem \
+	/tmp/image-trust/bundle /tmp/image-trust/trust >&2 || { rm -rf "$tb"; die "doorcheck-trust install of the image's bundle failed"; }
+rm -rf "$data/trust"
+mv "$tb/trust" "$data/trust"
+rm -rf "$tb"
 chmod -R u=rwX,go=rX "$data"
 
 # --- boot partition ------------------------------------------------------------

@@ -32,7 +32,7 @@ BASE_PKGS=(
 	# the kiosk's runtime libraries (also pulled in by the .deb's Depends)
 	libmbedtls14 libmbedcrypto7 libmbedx509-1 libcjson1 zlib1g libcbor0.8
 	libzbar0 libpng16-16 libjpeg62-turbo libsdl2-2.0-0 libsdl2-ttf-2.0-0
-	fonts-dejavu-core libcamera0.0.3 libqrencode4
+	fonts-dejavu-core libcamera0.0.3 libqrencode4 libzxing2 libgpiod2 libsystemd0
 )
 
 log() { printf 'rootfs: %s\n' "$*" >&2; }
@@ -47,22 +47,25 @@ if [ "${1:-}" = --path ]; then
 	printf '%s\n' "$tarball"
 	exit 0
 fi
-if [ -f "$tarball" ]; then
-	log "cached $tarball"
-	printf '%s\n' "$tarball"
-	exit 0
-fi
-
+# Foreign-architecture programs run through binfmt_misc + qemu-user-static
+# (the F flag: the interpreter works inside the chroot): here for
+# mmdebstrap's maintainer scripts, and for build-image.sh's `dpkg -i` in the
+# unpacked tree even when the tarball is cached. A fresh machine (or
+# container) may have binfmt_misc unmounted or qemu-aarch64 unregistered.
 for tool in mmdebstrap arch-test update-binfmts; do
 	command -v "$tool" >/dev/null || { log "missing $tool (./dev deps)"; exit 1; }
 done
-# Foreign-architecture maintainer scripts run through binfmt_misc +
-# qemu-user-static (the F flag: the interpreter works inside the chroot).
 if [ ! -e /proc/sys/fs/binfmt_misc/status ]; then
 	mount -t binfmt_misc none /proc/sys/fs/binfmt_misc
 fi
 [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || update-binfmts --enable qemu-aarch64 >&2
 arch-test arm64 >/dev/null || { log "arm64 binaries do not run here (binfmt_misc + qemu-user-static)"; exit 1; }
+
+if [ -f "$tarball" ]; then
+	log "cached $tarball"
+	printf '%s\n' "$tarball"
+	exit 0
+fi
 
 mkdir -p "$CACHE"
 work=$(mktemp -d "$CACHE/.rootfs-XXXXXX")
