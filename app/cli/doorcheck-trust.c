@@ -373,6 +373,46 @@ out:
 	return rc;
 }
 
+/* The last path element of path (path itself when it has no '/'). */
+static const char *leaf_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Removes TRUST_DIR.new-XXXXXX and TRUST_DIR.old-XXXXXX folders in parent
+ * that an install or import cut short (power lost between mkdtemp and the
+ * final rename) left behind. Called with the parent's install lock held,
+ * so none of them belongs to a running install. On the appliance's small
+ * data partition they would otherwise add up. Failures are reported and
+ * ignored: a leftover is never loaded, only wasted space. */
+static void remove_leftovers(const char *parent, const char *leaf)
+{
+	DIR *d = opendir(parent);
+	if (!d)
+		return;
+	size_t ll = strlen(leaf);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		if (strncmp(n, leaf, ll) != 0 || strlen(n) != ll + 11 ||
+		    (strncmp(n + ll, ".new-", 5) != 0 && strncmp(n + ll, ".old-", 5) != 0))
+			continue;
+		char path[MAX_SIBLING + MAX_PATH];
+		struct stat lst;
+		if (snprintf(path, sizeof path, "%s/%s", parent, n) >= (int)sizeof path ||
+		    lstat(path, &lst) != 0 || !S_ISDIR(lst.st_mode))
+			continue;
+		if (rm_tree(path) == 0)
+			fprintf(stderr, "doorcheck-trust: removed %s, left by an interrupted install\n",
+				path);
+		else
+			fprintf(stderr, "doorcheck-trust: cannot remove %s: %s\n", path,
+				strerror(errno));
+	}
+	closedir(d);
+}
+
 /* Signs SHA-256(msg) with the operator's private key (P-256 only) into sig
  * (sig_size bytes, at least MBEDTLS_PK_SIGNATURE_MAX_SIZE). */
 static int sign(const char *key_path, const uint8_t *msg, size_t len, uint8_t *sig,
@@ -730,6 +770,7 @@ static int cmd_install(int argc, char **argv)
 		goto out;
 	}
 
+	remove_leftovers(parent, leaf_of(target));
 	bool exists = stat(target, &st) == 0;
 	if (!exists && errno != ENOENT) {
 		fail_io("cannot stat %s: %s", target, strerror(errno));

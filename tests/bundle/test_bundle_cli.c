@@ -360,11 +360,25 @@ int main(int argc, char **argv)
 	const char *us[] = { tool, "frobnicate", NULL };
 	CHECK_EQ_INT(run(us), 2);
 
+	/* Folders a power cut left beside the trust folder (between mkdtemp
+	 * and the rename) are removed by the next install; anything else
+	 * beside it stays. */
+	mkdir(p("trust.new-Ab3dEf"), 0755);
+	copy(key("demo.issuer.json"), p("trust.new-Ab3dEf/demo.issuer.json"));
+	mkdir(p("trust.old-123456"), 0755);
+	mkdir(p("trust.new-keep"), 0755);
+	copy(key("demo.issuer.json"), p("trust.keep.json"));
+	CHECK(leftovers() > 0);
+
 	/* the good update goes in over the old folder */
 	CHECK_EQ_INT(install(p("b2"), p("trust")), 0);
 	char *s2 = snapshot(p("trust"));
 	CHECK(strstr(s2, ".bundle-version\n2\n") != NULL);
 	free(s2);
+	CHECK(strstr(err_text, "left by an interrupted install") != NULL);
+	struct stat kst;
+	CHECK(stat(p("trust.new-keep"), &kst) == 0 && stat(p("trust.keep.json"), &kst) == 0);
+	rmdir(p("trust.new-keep"));
 	CHECK_EQ_INT(leftovers(), 0);
 	struct stat st;
 	CHECK(stat(p("trust"), &st) == 0 && (st.st_mode & 0777) == 0755);
