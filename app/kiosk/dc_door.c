@@ -32,6 +32,20 @@
 #endif
 
 #define FRAME_MS 33 /* window loop period */
+/*
+ * A changed screen is presented on PRESENT_REPEAT more loop turns, and the
+ * current one again every PRESENT_REFRESH_MS. On KMS/DRM, a screen that was
+ * presented only once stays off the display if that one swap does not reach
+ * it: under QEMU's virtio-gpu with Mesa's software GL, a kiosk that presents
+ * only on change showed an all-black display for minutes; presenting the
+ * same screen into the next buffers of the swap chain puts it on the
+ * display (docs/firmware.md). The slow refresh also brings a display that
+ * was switched on or re-plugged after the last change back to the current
+ * screen. It re-renders from dc_kiosk's state and keeps no copy of holder
+ * data.
+ */
+#define PRESENT_REPEAT 2
+#define PRESENT_REFRESH_MS 2000
 
 #define IMPORT_POLL_MS 1000 /* trust import status: one stat(2) a second */
 
@@ -673,6 +687,8 @@ int dc_door_run_window(dc_door *d, const dc_door_window *w)
 	uint64_t last_gen = 0;
 	unsigned last_scanned = dc_kiosk_screen(d->kiosk)->scanned;
 	bool dirty = true, quit = false;
+	int repeat = 0;
+	uint64_t last_present = 0;
 	while (!quit) {
 		uint64_t t = dc_door_mono_ms();
 		SDL_Event ev;
@@ -711,6 +727,15 @@ int dc_door_run_window(dc_door *d, const dc_door_window *w)
 			last_gen = dc_kiosk_generation(d->kiosk);
 			dc_ui_present(d->ui, r, s, rot, &target);
 			dirty = false;
+			repeat = PRESENT_REPEAT;
+			last_present = t;
+		} else if (repeat > 0 || t - last_present >= PRESENT_REFRESH_MS) {
+			/* The same screen again, into the next buffer of the swap
+			 * chain: see PRESENT_REPEAT. */
+			dc_ui_present(d->ui, r, s, rot, &target);
+			if (repeat > 0)
+				repeat--;
+			last_present = t;
 		}
 		if (w->screen)
 			w->screen(w->ctx, d, s, changed, src_end, &quit);
