@@ -39,10 +39,10 @@
  * it: under QEMU's virtio-gpu with Mesa's software GL, a kiosk that presents
  * only on change showed an all-black display for minutes; presenting the
  * same screen into the next buffers of the swap chain puts it on the
- * display (docs/firmware.md). The slow refresh also brings a display that
- * was switched on or re-plugged after the last change back to the current
- * screen. It re-renders from dc_kiosk's state and keeps no copy of holder
- * data.
+ * display (docs/firmware.md). That run had both the repeat and the slow
+ * refresh, so it does not say which of them is needed; the refresh costs
+ * one render every 2 s on the scan loop's thread (not measured on its own).
+ * It re-renders from dc_kiosk's state and keeps no copy of holder data.
  */
 #define PRESENT_REPEAT 2
 #define PRESENT_REFRESH_MS 2000
