@@ -60,6 +60,10 @@ enum {
 	V_R_ZB_DEBLUR2, /* ZBar on the region, unsharp 0.55 module x 8 */
 	V_ZB_DEBLUR,    /* ZBar on the frame (halved when large), unsharp */
 	V_ZB_DEBLUR2,   /* the same, stronger (0.55 module x 8) */
+	V_R_ZB_RESTORE, /* ZBar on the region deconvolved (gaussian 0.6 mod.) */
+	V_ZB_RESTORE,   /* ZBar on the frame deconvolved at 1.4-2 px/module */
+	V_R_ZB_BIN,     /* ZBar on the region, local threshold */
+	V_ZB_BIN,       /* ZBar on the frame (halved when large), the same */
 	V_COUNT
 };
 
@@ -71,7 +75,7 @@ static const int blind_zx[] = { V_ZB_DEBLUR, V_ZX_INV, V_ZB_HALF,
 				V_ZB_DEBLUR2, V_ZX_NORM, V_ZB_DEBLUR,
 				V_ZX_GLOBAL, V_ZB_FULL, V_ZB_DEBLUR2,
 				V_ZX_HARD };
-static const int region_zx[] = { V_R_ZX_WARP, V_R_ZX_UP, V_R_ZB_DEBLUR,
+static const int region_zx[] = { V_R_ZB_BIN, V_R_ZX_WARP, V_R_ZX_UP, V_R_ZB_DEBLUR,
 				 V_R_ZX_WARP_INV, V_R_ZX_NORM, V_R_ZB_DEBLUR2,
 				 V_R_ZX_INV, V_R_ZB, V_R_ZX_DEBLUR,
 				 V_R_ZX_SHARP, V_R_ZB_INV, V_R_ZB_SHARP,
@@ -89,7 +93,18 @@ static const double cost_guess[V_COUNT] = {
 	[V_R_ZB_WARP] = 30, [V_R_ZX_WARP_INV] = 16, [V_R_LOCATE] = 8,
 	[V_R_ZX_DEBLUR] = 25, [V_R_ZB_DEBLUR] = 45, [V_R_ZB_DEBLUR2] = 45,
 	[V_ZB_DEBLUR] = 40, [V_ZB_DEBLUR2] = 40,
+	[V_R_ZB_RESTORE] = 90, [V_ZB_RESTORE] = 120, [V_R_ZB_BIN] = 40,
+	[V_ZB_BIN] = 40,
 };
+
+/* The deconvolution's blur (modules) and steps: defocus beyond 0.6 module
+ * is past reading; 4 steps restore the finest patterns to about 2/3. */
+#ifndef RESTORE_SIGMA
+#define RESTORE_SIGMA 0.6
+#endif
+#ifndef RESTORE_ITERS
+#define RESTORE_ITERS 4
+#endif
 
 /* A region is tried for this many frames after a symbol was seen there. */
 #define REGION_TTL 12
@@ -142,11 +157,20 @@ struct dc_scanner {
 	int gw, gh;
 	uint8_t *cell;       /* gw * gh: 1 = looks like a code */
 	int *stack;          /* gw * gh: flood fill */
-	uint16_t *line;      /* one row or column of 16-bit scratch */
+	uint16_t *line;      /* gauss3's 16-bit scratch (gauss_scratch) */
 	uint8_t *qthr;       /* dc_qrfind's block thresholds */
 	size_t qthr_cap;
 	int qthr_dirty;      /* block means of a frame: a coarse copy */
 };
+
+/* The box filters' largest radius (a blur wider than this many px is
+ * filtered as this wide) and the 16-bit scratch gauss3 needs for a w x h
+ * plane: a line, r + 2 rows, and a row of 32-bit sums. */
+#define GAUSS_RMAX 12
+static size_t gauss_scratch(int w, int h)
+{
+	return (size_t)(w > h ? w : h) + 2 + (size_t)(GAUSS_RMAX + 4) * w;
+}
 
 /* The default budget: DC_SCAN_BUDGET_DEFAULT_MS for a 640x480 frame,
  * growing with the frame's pixels up to DC_SCAN_BUDGET_CAP_MS: a code that
@@ -250,8 +274,7 @@ dc_scanner *dc_scanner_new(int max_width, int max_height)
 	s->stack = malloc(sizeof *s->stack * (size_t)s->gw * s->gh);
 	s->qthr_cap = dc_qrfind_thr_size(max_width, max_height);
 	s->qthr = malloc(s->qthr_cap);
-	s->line = malloc(sizeof *s->line *
-			 (size_t)(max_width > max_height ? max_width : max_height));
+	s->line = malloc(sizeof *s->line * gauss_scratch(max_width, max_height));
 	s->zs = zbar_image_scanner_create();
 	s->img = zbar_image_create();
 	if (!s->pack || !s->work || !s->up || !s->cell || !s->stack ||
@@ -616,32 +639,63 @@ static void sharpen(uint8_t *dst, const uint8_t *y, int w, int h, int stride)
 
 /* A gaussian of `sigma` px on w x h 16-bit values in place, as three box
  * passes each way (their sum of variances is sigma^2; the kernel is within
- * a few percent of the gaussian). line: max(w, h) values of scratch. */
+ * a few percent of the gaussian). line: gauss_scratch(w, h) values. */
 static void gauss3(uint16_t *p, int w, int h, double sigma, uint16_t *line)
 {
 	int r = (int)((sqrt(4 * sigma * sigma + 1) - 1) / 2 + 0.5);
 	if (r < 1)
 		r = 1;
+	if (r > GAUSS_RMAX)
+		r = GAUSS_RMAX;
 	unsigned d = (unsigned)(2 * r + 1);
+	/* Divide by multiplying (values are 12-bit, so a sum times the
+	 * 16-bit reciprocal fits 32 bits; off by a 16th of a grey at most). */
+	uint32_t inv = (65536u + d - 1) / d;
+	/* The columns are filtered a row at a time (a column walked down a
+	 * plane misses the cache at every value: that was most of the cost),
+	 * each input row kept in a ring of r + 1 until its last use. */
+	size_t off = (size_t)(w > h ? w : h);
+	off += off & 1;
+	uint16_t *ring = line + off;
+	uint16_t *last = ring + (size_t)(r + 1) * w;
+	size_t ao = off + (size_t)(r + 2) * w;
+	ao += ao & 1;
+	uint32_t *acc = (uint32_t *)(void *)(line + ao);
 	for (int pass = 0; pass < 3; pass++) {
-		for (int dir = 0; dir < 2; dir++) {
-			int n = dir ? h : w, lines = dir ? w : h;
-			size_t step = dir ? (size_t)w : 1, lstep = dir ? 1 : (size_t)w;
-			for (int l = 0; l < lines; l++) {
-				uint16_t *q = p + (size_t)l * lstep;
-				for (int i = 0; i < n; i++)
-					line[i] = q[(size_t)i * step];
-				/* edges repeat the end values */
-				unsigned sum = 0;
-				for (int i = -r; i <= r; i++)
-					sum += line[i < 0 ? 0 : i >= n ? n - 1 : i];
-				for (int i = 0; i < n; i++) {
-					q[(size_t)i * step] = (uint16_t)((sum + d / 2) / d);
-					int out = i - r, in = i + r + 1;
-					sum -= line[out < 0 ? 0 : out];
-					sum += line[in >= n ? n - 1 : in];
-				}
+		for (int l = 0; l < h; l++) {
+			uint16_t *q = p + (size_t)l * w;
+			memcpy(line, q, sizeof *q * (size_t)w);
+			/* edges repeat the end values */
+			unsigned sum = 0;
+			for (int i = -r; i <= r; i++)
+				sum += line[i < 0 ? 0 : i >= w ? w - 1 : i];
+			for (int i = 0; i < w; i++) {
+				q[i] = (uint16_t)(((sum + d / 2) * inv) >> 16);
+				int out = i - r, in = i + r + 1;
+				sum -= line[out < 0 ? 0 : out];
+				sum += line[in >= w ? w - 1 : in];
 			}
+		}
+		memcpy(last, p + (size_t)(h - 1) * w, sizeof *p * (size_t)w);
+		memset(acc, 0, sizeof *acc * (size_t)w);
+		for (int k = -r; k <= r; k++) {
+			const uint16_t *a =
+				p + (size_t)(k < 0 ? 0 : k >= h ? h - 1 : k) * w;
+			for (int x = 0; x < w; x++)
+				acc[x] += a[x];
+		}
+		for (int i = 0; i < h; i++) {
+			uint16_t *q = p + (size_t)i * w;
+			memcpy(ring + (size_t)(i % (r + 1)) * w, q,
+			       sizeof *q * (size_t)w);
+			for (int x = 0; x < w; x++)
+				q[x] = (uint16_t)(((acc[x] + d / 2) * inv) >> 16);
+			int out = i - r, in = i + r + 1;
+			const uint16_t *o =
+				ring + (size_t)((out < 0 ? 0 : out) % (r + 1)) * w;
+			const uint16_t *n = in >= h ? last : p + (size_t)in * w;
+			for (int x = 0; x < w; x++)
+				acc[x] += (uint32_t)n[x] - o[x];
 		}
 	}
 }
@@ -672,7 +726,64 @@ static void deblur(uint8_t *dst, const uint8_t *y, int w, int h, int stride,
 		}
 	}
 	/* The scratch line held frame pixels. */
-	mbedtls_platform_zeroize(line, sizeof *line * (size_t)(w > h ? w : h));
+	mbedtls_platform_zeroize(line, sizeof *line * gauss_scratch(w, h));
+}
+
+/* Deconvolution of a gaussian blur of `sigma` px by `iters` steps of
+ * projected Landweber (Van Cittert): f += 1.5 (g - G f), f kept in 0..255.
+ * An unsharp mask lifts every detail finer than its width by the same
+ * amount, so on a blur of 0.6 module the finest module patterns (left a
+ * fifth of their contrast) come back weaker than the coarser ones around
+ * them; each step here restores what the blur took in proportion to what
+ * is still missing, and the clamp to the grey range (a printed code has
+ * two greys) keeps the ringing of the larger gains in check.
+ * tmp: w * h values; line: max(w, h) values of scratch. */
+static void restore(uint8_t *dst, const uint8_t *y, int w, int h, int stride,
+		    double sigma, int iters, uint16_t *tmp, uint16_t *line)
+{
+	for (int r = 0; r < h; r++)
+		memcpy(dst + (size_t)r * w, y + (size_t)r * stride, (size_t)w);
+	for (int it = 0; it < iters; it++) {
+		size_t n = (size_t)w * h;
+		for (size_t i = 0; i < n; i++)
+			tmp[i] = (uint16_t)(dst[i] << 4);
+		gauss3(tmp, w, h, sigma, line);
+		for (int r = 0; r < h; r++) {
+			const uint8_t *g = y + (size_t)r * stride;
+			const uint16_t *t = tmp + (size_t)r * w;
+			uint8_t *o = dst + (size_t)r * w;
+			for (int x = 0; x < w; x++) {
+				int e = (g[x] << 4) - (int)t[x];
+				int v = o[x] + (3 * e + (e >= 0 ? 16 : -16)) / 32;
+				o[x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+			}
+		}
+	}
+	mbedtls_platform_zeroize(line, sizeof *line * gauss_scratch(w, h));
+}
+
+/* A local threshold: each pixel, smoothed over a third of a module (the
+ * sensor's grain), against the mean of about 5 modules around it. A code
+ * of 24 grey levels under noise, or on grainy, shadowed paper, has edges
+ * too faint or too uneven for ZBar's own edge detector; black and white
+ * cut at the local mean it reads. tmp: w * h values. */
+static void binarise(uint8_t *dst, const uint8_t *y, int w, int h, int stride,
+		     double module, uint16_t *tmp, uint16_t *line)
+{
+	size_t n = (size_t)w * h;
+	for (int r = 0; r < h; r++) {
+		const uint8_t *src = y + (size_t)r * stride;
+		uint16_t *t = tmp + (size_t)r * w;
+		for (int x = 0; x < w; x++)
+			t[x] = (uint16_t)(src[x] << 4);
+	}
+	gauss3(tmp, w, h, 0.35 * module, line);
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (uint8_t)((tmp[i] + 8) >> 4);
+	gauss3(tmp, w, h, 2.0 * module, line);
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (dst[i] << 4) < tmp[i] ? 0 : 255;
+	mbedtls_platform_zeroize(line, sizeof *line * gauss_scratch(w, h));
 }
 
 /* Bilinear 2x (src packed, w x h -> 2w x 2h). */
@@ -988,7 +1099,9 @@ static int needs(int v)
 			       v == V_R_ZB_UP || v == V_R_ZB_INV ||
 			       v == V_R_ZB_SHARP || v == V_R_ZB_WARP ||
 			       v == V_R_ZB_DEBLUR || v == V_R_ZB_DEBLUR2 ||
-			       v == V_ZB_DEBLUR || v == V_ZB_DEBLUR2
+			       v == V_ZB_DEBLUR || v == V_ZB_DEBLUR2 ||
+			       v == V_R_ZB_RESTORE || v == V_ZB_RESTORE ||
+			       v == V_R_ZB_BIN || v == V_ZB_BIN
 		       ? DC_SCAN_ZBAR
 		       : DC_SCAN_ZXING;
 }
@@ -1028,8 +1141,11 @@ static double work_px(const dc_scanner *s, int v, int w, int h)
 	case V_R_ZX_SHARP:
 	case V_R_ZB_SHARP:
 		return rp;
+	case V_ZB_RESTORE:
+		return w < 64 || h < 64 ? 0 : (double)w * h / 4;
 	case V_ZB_DEBLUR:
 	case V_ZB_DEBLUR2:
+	case V_ZB_BIN:
 		return half_large(w, h) ? (double)(w / 2) * (h / 2)
 					: (double)w * h / 2;
 	case V_R_LOCATE: /* once per region */
@@ -1037,6 +1153,8 @@ static double work_px(const dc_scanner *s, int v, int w, int h)
 	case V_R_ZX_DEBLUR:
 	case V_R_ZB_DEBLUR:
 	case V_R_ZB_DEBLUR2:
+	case V_R_ZB_RESTORE:
+	case V_R_ZB_BIN:
 		return rp <= (double)s->cap ? rp : 0;
 	case V_R_ZX_UP:
 	case V_R_ZB_UP:
@@ -1182,8 +1300,7 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		m = m < 1.5 ? 1.5 : m;
 		int two = v == V_ZB_DEBLUR2;
 		deblur(s->work, src, sw, sh, ss, (two ? 0.55 : 0.45) * m,
-		       two ? 8 : 4,
-		       (uint16_t *)(void *)s->up, s->line);
+		       two ? 8 : 4, (uint16_t *)(void *)s->up, s->line);
 		mark(s, s->work, (size_t)sw * sh);
 		mark(s, s->up, (size_t)2 * sw * sh);
 		/* Every 2nd row and column of a frame not halved: modules of
@@ -1191,18 +1308,81 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		run_zb(s, s->work, sw, sh, sw == w ? 2 : 1);
 		break;
 	}
+	case V_ZB_BIN: {
+		const uint8_t *src = y;
+		int sw = w, sh = h, ss = stride;
+		if (half_large(w, h)) {
+			down2(s->pack, y, w, h, stride);
+			sw = w / 2, sh = h / 2, ss = sw;
+			src = s->pack;
+			mark(s, s->pack, (size_t)sw * sh);
+		}
+		double m = sh / 130.0;
+		binarise(s->work, src, sw, sh, ss, m < 1.5 ? 1.5 : m,
+			 (uint16_t *)(void *)s->up, s->line);
+		mark(s, s->work, (size_t)sw * sh);
+		mark(s, s->up, (size_t)2 * sw * sh);
+		run_zb(s, s->work, sw, sh, sw == w ? 2 : 1);
+		break;
+	}
+	case V_R_ZB_BIN: {
+		double m = r->module > 0 ? r->module : (rw < rh ? rw : rh) / 100.0;
+		m = m < 1.5 ? 1.5 : m > 16 ? 16 : m;
+		binarise(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
+			 stride, m, (uint16_t *)(void *)s->up, s->line);
+		mark(s, s->work, (size_t)rw * rh);
+		mark(s, s->up, (size_t)2 * rw * rh);
+		run_zb(s, s->work, rw, rh, 1);
+		break;
+	}
+	case V_ZB_RESTORE: {
+		/* The deconvolution costs a blur per step: on the whole frame
+		 * it works at the scale where a module is 1.4-2 px (the frame
+		 * halved, or quartered when large; the finest module pattern,
+		 * 2 modules, is still sampled), and ZBar reads it upscaled 2x
+		 * (as the deblurred frame). */
+		if (w < 64 || h < 64)
+			break;
+		int big = half_large(w, h);
+		int hw = w / 2, hh = h / 2, qw = big ? hw / 2 : hw,
+		    qh = big ? hh / 2 : hh;
+		uint8_t *in = s->pack, *out = s->work;
+		down2(s->pack, y, w, h, stride);
+		mark(s, s->pack, (size_t)hw * hh);
+		if (big) {
+			down2(s->work, s->pack, hw, hh, hw);
+			mark(s, s->work, (size_t)qw * qh);
+			in = s->work, out = s->pack;
+		}
+		double m = qh / 130.0;
+		restore(out, in, qw, qh, qw, RESTORE_SIGMA * m, RESTORE_ITERS,
+			(uint16_t *)(void *)s->up, s->line);
+		mark(s, out, (size_t)qw * qh);
+		mark(s, s->up, (size_t)2 * qw * qh);
+		up2(in, out, qw, qh);
+		mark(s, in, (size_t)4 * qw * qh);
+		run_zb(s, in, 2 * qw, 2 * qh, big ? 1 : 2);
+		break;
+	}
 	case V_R_ZX_DEBLUR:
 	case V_R_ZB_DEBLUR:
-	case V_R_ZB_DEBLUR2: {
+	case V_R_ZB_DEBLUR2:
+	case V_R_ZB_RESTORE: {
 		/* Blur beyond 0.6 of a module leaves too little to read, and
 		 * below 0.3 needs no help: the mask's width follows the
 		 * module (from the finders, else a guess from the region). */
 		double m = r->module > 0 ? r->module : (rw < rh ? rw : rh) / 100.0;
 		m = m < 1.5 ? 1.5 : m > 16 ? 16 : m;
 		int two = v == V_R_ZB_DEBLUR2;
-		deblur(s->work, y + (size_t)r->y0 * stride + r->x0, rw, rh,
-		       stride, (two ? 0.55 : 0.45) * m, two ? 8 : 4,
-		       (uint16_t *)(void *)s->up, s->line);
+		if (v == V_R_ZB_RESTORE)
+			restore(s->work, y + (size_t)r->y0 * stride + r->x0, rw,
+				rh, stride, RESTORE_SIGMA * m, RESTORE_ITERS,
+				(uint16_t *)(void *)s->up, s->line);
+		else
+			deblur(s->work, y + (size_t)r->y0 * stride + r->x0, rw,
+			       rh, stride, (two ? 0.55 : 0.45) * m,
+			       two ? 8 : 4, (uint16_t *)(void *)s->up,
+			       s->line);
 		mark(s, s->work, (size_t)rw * rh);
 		mark(s, s->up, (size_t)2 * rw * rh);
 		if (v != V_R_ZX_DEBLUR)

@@ -14,6 +14,9 @@
  * camera-like frames with no code), median and p95, per resolution.
  *
  * usage: bench-scan-rate [--seeds N] [--res WxH] [--deg NAME] [--frames N]
+ *                        [--cfg NAME]
+ * (--cfg: run only that configuration, for faster iteration; the others'
+ * columns then read 0. The default runs all three side by side.)
  * Texts: the demo cards minted at build time (DC_DEMO_CARDS_DIR,
  * DC_DCC_DEMO_CARDS_DIR; override with the environment variables of the
  * same names). Not a test: figures depend on the machine.
@@ -144,7 +147,7 @@ static int has(dc_scanner *s, int n, const char *want)
 
 int main(int argc, char **argv)
 {
-	int seeds = 2, frames = DC_SCAN_STILL_FRAMES, only_deg = -1;
+	int seeds = 2, frames = DC_SCAN_STILL_FRAMES, only_deg = -1, only_cfg = -1;
 	int resw = 0, resh = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--seeds") && i + 1 < argc)
@@ -154,6 +157,15 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--res") && i + 1 < argc) {
 			if (sscanf(argv[++i], "%dx%d", &resw, &resh) != 2)
 				return 2;
+		} else if (!strcmp(argv[i], "--cfg") && i + 1 < argc) {
+			const char *cn = argv[++i];
+			for (int c = 0; c < NCFG; c++)
+				if (!strcmp(cn, cfg_name[c]))
+					only_cfg = c;
+			if (only_cfg < 0) {
+				fprintf(stderr, "unknown --cfg %s\n", cn);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--deg") && i + 1 < argc) {
 			const char *d = argv[++i];
 			for (int k = 0; k < SC_NDEG; k++)
@@ -215,6 +227,8 @@ int main(int argc, char **argv)
 			dc_scan_config cf;
 			dc_scan_config_default(&cf);
 			cf.single = c < 2;
+			if (getenv("BENCH_BUDGET_MS")) /* experiments only */
+				cf.budget_ms = atof(getenv("BENCH_BUDGET_MS"));
 			cf.decoders = c == 0 ? DC_SCAN_ZBAR
 				      : c == 1 ? DC_SCAN_ZXING
 					       : avail;
@@ -244,7 +258,8 @@ int main(int argc, char **argv)
 			tried[d][lv]++;
 			total++;
 			for (int c = 0; c < NCFG; c++) {
-				if (c == 1 && !(avail & DC_SCAN_ZXING))
+				if ((c == 1 && !(avail & DC_SCAN_ZXING)) ||
+				    (only_cfg >= 0 && c != only_cfg))
 					continue;
 				dc_scanner_wipe(sc[c]);
 				int nf = c < 2 ? 1 : frames, got = 0;
@@ -270,7 +285,8 @@ int main(int argc, char **argv)
 			sc_render_empty(empties + (size_t)e * w * h, w, h,
 					(uint32_t)(1000 + e));
 		for (int c = 0; c < NCFG; c++) {
-			if (c == 1 && !(avail & DC_SCAN_ZXING))
+			if ((c == 1 && !(avail & DC_SCAN_ZXING)) ||
+			    (only_cfg >= 0 && c != only_cfg))
 				continue;
 			dc_scanner_wipe(sc[c]);
 			for (int k = 0; k < 240; k++) {
