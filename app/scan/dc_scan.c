@@ -61,7 +61,7 @@ enum {
 	V_ZB_DEBLUR,    /* ZBar on the frame (halved when large), unsharp */
 	V_ZB_DEBLUR2,   /* the same, stronger (0.55 module x 8) */
 	V_R_ZB_RESTORE, /* ZBar on the region deconvolved (gaussian 0.6 mod.) */
-	V_ZB_RESTORE,   /* ZBar on the frame deconvolved at 1.4-2 px/module */
+	V_ZB_RESTORE,   /* ZBar on the frame (halved when large), the same */
 	V_R_ZB_BIN,     /* ZBar on the region, local threshold */
 	V_ZB_BIN,       /* ZBar on the frame (halved when large), the same */
 	V_COUNT
@@ -71,7 +71,7 @@ enum {
  * in three (the deblurred ones twice a round: blur, from focus or a shaking
  * hand, is what the cheap attempt misses most); region attempts, in this order, on every frame that has a
  * region. Figures: docs/scanner.md. */
-static const int blind_zx[] = { V_ZB_DEBLUR, V_ZX_INV, V_ZB_HALF,
+static const int blind_zx[] = { V_ZB_DEBLUR, V_ZB_RESTORE, V_ZX_INV, V_ZB_HALF,
 				V_ZB_DEBLUR2, V_ZX_NORM, V_ZB_DEBLUR,
 				V_ZX_GLOBAL, V_ZB_FULL, V_ZB_DEBLUR2,
 				V_ZX_HARD };
@@ -93,7 +93,7 @@ static const double cost_guess[V_COUNT] = {
 	[V_R_ZB_WARP] = 30, [V_R_ZX_WARP_INV] = 16, [V_R_LOCATE] = 8,
 	[V_R_ZX_DEBLUR] = 25, [V_R_ZB_DEBLUR] = 45, [V_R_ZB_DEBLUR2] = 45,
 	[V_ZB_DEBLUR] = 40, [V_ZB_DEBLUR2] = 40,
-	[V_R_ZB_RESTORE] = 90, [V_ZB_RESTORE] = 120, [V_R_ZB_BIN] = 40,
+	[V_R_ZB_RESTORE] = 90, [V_ZB_RESTORE] = 70, [V_R_ZB_BIN] = 40,
 	[V_ZB_BIN] = 40,
 };
 
@@ -103,7 +103,7 @@ static const double cost_guess[V_COUNT] = {
 #define RESTORE_SIGMA 0.6
 #endif
 #ifndef RESTORE_ITERS
-#define RESTORE_ITERS 4
+#define RESTORE_ITERS 3
 #endif
 
 /* A region is tried for this many frames after a symbol was seen there. */
@@ -165,11 +165,11 @@ struct dc_scanner {
 
 /* The box filters' largest radius (a blur wider than this many px is
  * filtered as this wide) and the 16-bit scratch gauss3 needs for a w x h
- * plane: a line, r + 2 rows, and a row of 32-bit sums. */
+ * plane: four lines, r + 2 rows, and a row of 32-bit sums. */
 #define GAUSS_RMAX 12
 static size_t gauss_scratch(int w, int h)
 {
-	return (size_t)(w > h ? w : h) + 2 + (size_t)(GAUSS_RMAX + 4) * w;
+	return 4 * (size_t)(w > h ? w : h) + 2 + (size_t)(GAUSS_RMAX + 4) * w;
 }
 
 /* The default budget: DC_SCAN_BUDGET_DEFAULT_MS for a 640x480 frame,
@@ -654,15 +654,46 @@ static void gauss3(uint16_t *p, int w, int h, double sigma, uint16_t *line)
 	/* The columns are filtered a row at a time (a column walked down a
 	 * plane misses the cache at every value: that was most of the cost),
 	 * each input row kept in a ring of r + 1 until its last use. */
-	size_t off = (size_t)(w > h ? w : h);
-	off += off & 1;
+	size_t off = 4 * (size_t)w;
 	uint16_t *ring = line + off;
 	uint16_t *last = ring + (size_t)(r + 1) * w;
 	size_t ao = off + (size_t)(r + 2) * w;
 	ao += ao & 1;
 	uint32_t *acc = (uint32_t *)(void *)(line + ao);
 	for (int pass = 0; pass < 3; pass++) {
-		for (int l = 0; l < h; l++) {
+		/* Rows four at a time: a running sum is a chain of dependent
+		 * additions, and four independent chains keep the core busy. */
+		int l = 0;
+		for (; l + 4 <= h && w >= 2 * r + 2; l += 4) {
+			uint16_t *q[4];
+			unsigned sum[4];
+			for (int k = 0; k < 4; k++) {
+				q[k] = p + (size_t)(l + k) * w;
+				memcpy(line + (size_t)k * w, q[k],
+				       sizeof *line * (size_t)w);
+				sum[k] = 0;
+				const uint16_t *a = line + (size_t)k * w;
+				for (int i = -r; i <= r; i++)
+					sum[k] += a[i < 0 ? 0 : i];
+			}
+			const uint16_t *a0 = line, *a1 = line + w,
+				       *a2 = line + 2 * (size_t)w,
+				       *a3 = line + 3 * (size_t)w;
+			for (int i = 0; i < w; i++) {
+				q[0][i] = (uint16_t)(((sum[0] + d / 2) * inv) >> 16);
+				q[1][i] = (uint16_t)(((sum[1] + d / 2) * inv) >> 16);
+				q[2][i] = (uint16_t)(((sum[2] + d / 2) * inv) >> 16);
+				q[3][i] = (uint16_t)(((sum[3] + d / 2) * inv) >> 16);
+				int out = i - r, in = i + r + 1;
+				out = out < 0 ? 0 : out;
+				in = in >= w ? w - 1 : in;
+				sum[0] += (unsigned)a0[in] - a0[out];
+				sum[1] += (unsigned)a1[in] - a1[out];
+				sum[2] += (unsigned)a2[in] - a2[out];
+				sum[3] += (unsigned)a3[in] - a3[out];
+			}
+		}
+		for (; l < h; l++) {
 			uint16_t *q = p + (size_t)l * w;
 			memcpy(line, q, sizeof *q * (size_t)w);
 			/* edges repeat the end values */
@@ -741,21 +772,27 @@ static void deblur(uint8_t *dst, const uint8_t *y, int w, int h, int stride,
 static void restore(uint8_t *dst, const uint8_t *y, int w, int h, int stride,
 		    double sigma, int iters, uint16_t *tmp, uint16_t *line)
 {
-	for (int r = 0; r < h; r++)
-		memcpy(dst + (size_t)r * w, y + (size_t)r * stride, (size_t)w);
+	for (int r = 0; r < h; r++) {
+		const uint8_t *g = y + (size_t)r * stride;
+		uint8_t *o = dst + (size_t)r * w;
+		uint16_t *t = tmp + (size_t)r * w;
+		for (int x = 0; x < w; x++) {
+			o[x] = g[x];
+			t[x] = (uint16_t)(g[x] << 4);
+		}
+	}
 	for (int it = 0; it < iters; it++) {
-		size_t n = (size_t)w * h;
-		for (size_t i = 0; i < n; i++)
-			tmp[i] = (uint16_t)(dst[i] << 4);
 		gauss3(tmp, w, h, sigma, line);
 		for (int r = 0; r < h; r++) {
 			const uint8_t *g = y + (size_t)r * stride;
-			const uint16_t *t = tmp + (size_t)r * w;
+			uint16_t *t = tmp + (size_t)r * w;
 			uint8_t *o = dst + (size_t)r * w;
 			for (int x = 0; x < w; x++) {
 				int e = (g[x] << 4) - (int)t[x];
-				int v = o[x] + (3 * e + (e >= 0 ? 16 : -16)) / 32;
-				o[x] = (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v);
+				int v = o[x] + ((3 * e + 16) >> 5);
+				v = v < 0 ? 0 : v > 255 ? 255 : v;
+				o[x] = (uint8_t)v;
+				t[x] = (uint16_t)(v << 4);
 			}
 		}
 	}
@@ -1142,7 +1179,6 @@ static double work_px(const dc_scanner *s, int v, int w, int h)
 	case V_R_ZB_SHARP:
 		return rp;
 	case V_ZB_RESTORE:
-		return w < 64 || h < 64 ? 0 : (double)w * h / 4;
 	case V_ZB_DEBLUR:
 	case V_ZB_DEBLUR2:
 	case V_ZB_BIN:
@@ -1283,7 +1319,8 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		locate(s, y, w, h, stride, &s->roi);
 		break;
 	case V_ZB_DEBLUR:
-	case V_ZB_DEBLUR2: {
+	case V_ZB_DEBLUR2:
+	case V_ZB_RESTORE: {
 		/* No region to take the module size from: a code held up to
 		 * the camera fills most of the frame's height (about 130
 		 * modules of it), and a blur worth undoing is about half a
@@ -1299,8 +1336,14 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		double m = sh / 130.0;
 		m = m < 1.5 ? 1.5 : m;
 		int two = v == V_ZB_DEBLUR2;
-		deblur(s->work, src, sw, sh, ss, (two ? 0.55 : 0.45) * m,
-		       two ? 8 : 4, (uint16_t *)(void *)s->up, s->line);
+		if (v == V_ZB_RESTORE)
+			restore(s->work, src, sw, sh, ss, RESTORE_SIGMA * m,
+				RESTORE_ITERS, (uint16_t *)(void *)s->up,
+				s->line);
+		else
+			deblur(s->work, src, sw, sh, ss,
+			       (two ? 0.55 : 0.45) * m, two ? 8 : 4,
+			       (uint16_t *)(void *)s->up, s->line);
 		mark(s, s->work, (size_t)sw * sh);
 		mark(s, s->up, (size_t)2 * sw * sh);
 		/* Every 2nd row and column of a frame not halved: modules of
@@ -1333,35 +1376,6 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		mark(s, s->work, (size_t)rw * rh);
 		mark(s, s->up, (size_t)2 * rw * rh);
 		run_zb(s, s->work, rw, rh, 1);
-		break;
-	}
-	case V_ZB_RESTORE: {
-		/* The deconvolution costs a blur per step: on the whole frame
-		 * it works at the scale where a module is 1.4-2 px (the frame
-		 * halved, or quartered when large; the finest module pattern,
-		 * 2 modules, is still sampled), and ZBar reads it upscaled 2x
-		 * (as the deblurred frame). */
-		if (w < 64 || h < 64)
-			break;
-		int big = half_large(w, h);
-		int hw = w / 2, hh = h / 2, qw = big ? hw / 2 : hw,
-		    qh = big ? hh / 2 : hh;
-		uint8_t *in = s->pack, *out = s->work;
-		down2(s->pack, y, w, h, stride);
-		mark(s, s->pack, (size_t)hw * hh);
-		if (big) {
-			down2(s->work, s->pack, hw, hh, hw);
-			mark(s, s->work, (size_t)qw * qh);
-			in = s->work, out = s->pack;
-		}
-		double m = qh / 130.0;
-		restore(out, in, qw, qh, qw, RESTORE_SIGMA * m, RESTORE_ITERS,
-			(uint16_t *)(void *)s->up, s->line);
-		mark(s, out, (size_t)qw * qh);
-		mark(s, s->up, (size_t)2 * qw * qh);
-		up2(in, out, qw, qh);
-		mark(s, in, (size_t)4 * qw * qh);
-		run_zb(s, in, 2 * qw, 2 * qh, big ? 1 : 2);
 		break;
 	}
 	case V_R_ZX_DEBLUR:
