@@ -1450,7 +1450,8 @@ static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 	return 1;
 }
 
-/* Runs attempts from list[] starting at *next, as many as fit the budget,
+/* Runs attempts from list[] starting at *next, as many as fit the budget
+ * (and at most *left more this frame, counted down),
  * stopping at the first that yields texts. The first of a frame runs if it
  * fits the whole budget (so the frame may overrun by its cheap attempt: an
  * attempt that fits the budget but never what is left after the cheap one
@@ -1460,9 +1461,9 @@ static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
  * measured): neither a guess nor one slow frame (a code that kept ZBar
  * busy) may keep an attempt from ever running again. */
 static void run_list(dc_scanner *s, const int *list, int n, int *next,
-		     const uint8_t *y, int w, int h, int stride)
+		     int *left, const uint8_t *y, int w, int h, int stride)
 {
-	for (int k = 0; k < n && s->n == 0; k++) {
+	for (; *left > 0 && s->n == 0; (*left)--) {
 		int v = list[*next % n];
 		double px = work_px(s, v, w, h);
 		if (!(s->cfg.decoders & (unsigned)needs(v)) || px <= 0) {
@@ -1532,20 +1533,25 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 		if (!region_ok(&s->roi, width, height))
 			memset(&s->roi, 0, sizeof s->roi);
 		int blind = s->frame % BLIND_PERIOD == BLIND_PERIOD - 1;
+		/* Each list at most once round per frame: a blind frame whose
+		 * busy patch has no finder patterns calls the blind list both
+		 * before and after the region list, and must not run an
+		 * attempt twice on the same pixels. */
+		int blind_left = N_BLIND, region_left = N_REGION;
 		/* A symbol zxing located but could not decode gets the region
 		 * attempts on every frame (it is nearly read); any other
 		 * region only on blind frames, so that most frames of a code
 		 * that is hard to read cost the cheap attempt alone. */
 		if (s->roi.ttl && (s->roi.zx || blind)) {
 			try_attempt(s, V_R_LOCATE, y, width, height, stride, 0);
-			run_list(s, region_zx, N_REGION, &s->region_next, y,
-				 width, height, stride);
+			run_list(s, region_zx, N_REGION, &s->region_next,
+				 &region_left, y, width, height, stride);
 			/* A region is no reason to skip the whole-frame
 			 * variants for good: what is left of the budget on a
 			 * blind frame goes to them. */
 			if (s->n == 0 && blind)
-				run_list(s, blind_zx, N_BLIND, &s->blind_next, y,
-					 width, height, stride);
+				run_list(s, blind_zx, N_BLIND, &s->blind_next,
+					 &blind_left, y, width, height, stride);
 		} else if (blind) {
 			/* Something code-like where no decoder located one:
 			 * if its finder patterns are found, its region first;
@@ -1557,10 +1563,11 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 					    stride, 0);
 				if (!s->roi.located)
 					run_list(s, blind_zx, N_BLIND,
-						 &s->blind_next, y, width,
-						 height, stride);
+						 &s->blind_next, &blind_left, y,
+						 width, height, stride);
 				run_list(s, region_zx, N_REGION, &s->region_next,
-					 y, width, height, stride);
+					 &region_left, y, width, height,
+					 stride);
 				/* Three finder patterns there: a code to work on
 				 * on the next blind frames too (LOCATED_TTL); a
 				 * busy patch alone is found again or not. */
@@ -1568,8 +1575,8 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 					s->roi.ttl = 0;
 			}
 			if (s->n == 0)
-				run_list(s, blind_zx, N_BLIND, &s->blind_next, y,
-					 width, height, stride);
+				run_list(s, blind_zx, N_BLIND, &s->blind_next,
+					 &blind_left, y, width, height, stride);
 		}
 		if (s->roi.ttl)
 			s->roi.ttl--;
