@@ -16,7 +16,9 @@
  * usage: bench-scan-rate [--seeds N] [--res WxH] [--deg NAME] [--frames N]
  *                        [--cfg NAME]
  * (--cfg: run only that configuration, for faster iteration; the others'
- * columns then read 0. The default runs all three side by side.)
+ * columns then read 0. The default runs all three side by side.
+ * BENCH_BUDGET_MS in the environment sets the scheduler's budget, to see
+ * what its attempt lists read without one: an experiment, not a figure.)
  * Texts: the demo cards minted at build time (DC_DEMO_CARDS_DIR,
  * DC_DCC_DEMO_CARDS_DIR; override with the environment variables of the
  * same names). Not a test: figures depend on the machine.
@@ -227,7 +229,7 @@ int main(int argc, char **argv)
 			dc_scan_config cf;
 			dc_scan_config_default(&cf);
 			cf.single = c < 2;
-			if (getenv("BENCH_BUDGET_MS")) /* experiments only */
+			if (getenv("BENCH_BUDGET_MS")) /* see the top */
 				cf.budget_ms = atof(getenv("BENCH_BUDGET_MS"));
 			cf.decoders = c == 0 ? DC_SCAN_ZBAR
 				      : c == 1 ? DC_SCAN_ZXING
