@@ -37,11 +37,13 @@
  * current one again every PRESENT_REFRESH_MS. On KMS/DRM, a screen that was
  * presented only once stays off the display if that one swap does not reach
  * it: under QEMU's virtio-gpu with Mesa's software GL, a kiosk that presents
- * only on change showed an all-black display for minutes; presenting the
- * same screen into the next buffers of the swap chain puts it on the
- * display (docs/firmware.md). That run had both the repeat and the slow
- * refresh, so it does not say which of them is needed; the refresh costs
- * one render every 2 s on the scan loop's thread (not measured on its own).
+ * only on change showed an all-black display for minutes (with SDL's
+ * desktop GL renderer and again with its GLES2 one); presenting the same
+ * screen into the next buffers of the swap chain puts it on the display
+ * (docs/firmware.md). The runs that showed it had both the repeat and the
+ * slow refresh, so they do not say which of them is needed; the refresh
+ * costs one render every 2 s on the scan loop's thread (not measured on its
+ * own).
  * It re-renders from dc_kiosk's state and keeps no copy of holder data.
  */
 #define PRESENT_REPEAT 2
@@ -635,6 +637,38 @@ static void notify_counts(const dc_door *d, const dc_screen *s)
 		dc_notify_status(st);
 }
 
+/*
+ * On KMS/DRM (the appliance: no window system) SDL's OpenGL ES 2 renderer
+ * first. SDL's own order puts its desktop OpenGL renderer first, and on
+ * Mesa's software GL under QEMU's virtio-gpu that one showed only its
+ * clears (no rectangle, text or texture; SDL's testdraw2 likewise), where
+ * the GLES2 renderer draws the whole screen (docs/firmware.md). GLES2 is
+ * also what the Raspberry Pi's V3D and Mesa on KMS are built around. An
+ * operator's SDL_RENDER_DRIVER still wins; in a window system SDL chooses.
+ * Then SDL's own choice, then its software renderer.
+ */
+static SDL_Renderer *create_renderer(SDL_Window *win)
+{
+	const char *video = SDL_GetCurrentVideoDriver();
+	SDL_Renderer *r = NULL;
+	if (video && !SDL_strcasecmp(video, "kmsdrm") && !SDL_GetHint(SDL_HINT_RENDER_DRIVER)) {
+		for (int i = 0; !r && i < SDL_GetNumRenderDrivers(); i++) {
+			SDL_RendererInfo info;
+			if (SDL_GetRenderDriverInfo(i, &info) == 0 && !strcmp(info.name, "opengles2"))
+				r = SDL_CreateRenderer(win, i, SDL_RENDERER_PRESENTVSYNC);
+		}
+	}
+	if (!r)
+		r = SDL_CreateRenderer(win, -1, SDL_RENDERER_PRESENTVSYNC);
+	if (!r)
+		r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+	SDL_RendererInfo info;
+	if (r && SDL_GetRendererInfo(r, &info) == 0)
+		fprintf(stderr, "doorcheck: display: SDL video %s, renderer %s\n",
+			video ? video : "?", info.name);
+	return r;
+}
+
 int dc_door_run_window(dc_door *d, const dc_door_window *w)
 {
 	static const dc_door_window none = { .title = "doorcheck" };
@@ -666,9 +700,7 @@ int dc_door_run_window(dc_door *d, const dc_door_window *w)
 	win = SDL_CreateWindow(w->title ? w->title : "doorcheck", SDL_WINDOWPOS_CENTERED,
 			       SDL_WINDOWPOS_CENTERED, ww, wh, flags);
 	if (win)
-		r = SDL_CreateRenderer(win, -1, SDL_RENDERER_PRESENTVSYNC);
-	if (win && !r)
-		r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+		r = create_renderer(win);
 	if (!r) {
 		fprintf(stderr, "doorcheck: window: %s\n", SDL_GetError());
 		goto out;
