@@ -30,7 +30,9 @@
 #   DOORCHECK_IMAGE_TEST_PASS_WAIT (seconds to wait for PASS once the kiosk
 #   is ready, default 300),
 #   DOORCHECK_IMAGE_TEST_GPU (QEMU display device, default virtio-gpu-pci),
-#   DOORCHECK_IMAGE_TEST_CARD (demo card PNG, default the native build's),
+#   DOORCHECK_IMAGE_TEST_BUILD (the native build whose demo card and
+#   doorcheck-trust the test uses, default build/),
+#   DOORCHECK_IMAGE_TEST_CARD (demo card PNG, default that build's),
 #   DOORCHECK_IMAGE_TEST_DROPIN (a doorcheck.service drop-in file, put in
 #   /run for the test boots only: to try a unit change without a rebuild).
 set -euo pipefail
@@ -68,7 +70,8 @@ before=$(root_sum "$run/disk.img")
 # device-configuration partition an operator may change), with a test
 # doorcheck.conf pointing the kiosk's folder camera at it. Root and boot
 # partitions stay the image's own. The demo card comes from the native build.
-card=${DOORCHECK_IMAGE_TEST_CARD:-$TOP/build/tools/demo/vaccinated.png}
+native=${DOORCHECK_IMAGE_TEST_BUILD:-$TOP/build}
+card=${DOORCHECK_IMAGE_TEST_CARD:-$native/tools/demo/vaccinated.png}
 [ -f "$card" ] || die "no demo card $card (./dev build)"
 [ -f "$files/data.ext4" ] || die "no $files/data.ext4 (./dev image $board)"
 cp "$files/data.ext4" "$run/data.ext4"
@@ -98,7 +101,7 @@ log "camera: folder with $(basename "$card") on the data partition"
 # Signed trust bundles 2..9 for the power cut (the image has version 1;
 # the DEMO operator key the test image pins), and for each the files `doorcheck-trust install` leaves
 # in the trust folder (installed here first, natively), as sha256 lists.
-trust=$TOP/build/app/cli/doorcheck-trust
+trust=$native/app/cli/doorcheck-trust
 [ -x "$trust" ] || die "no $trust (./dev build)"
 agent=$run/initrd-test/doorcheck-test
 mkdir -p "$agent/bundles" "$agent/manifests" "$run/src"
