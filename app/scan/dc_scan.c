@@ -67,12 +67,14 @@ enum {
 
 /* Blind attempts (no region known), one a time in this order on one frame
  * in three (the deblurred ones twice a round: blur, from focus or a shaking
- * hand, is what the cheap attempt misses most); region attempts, in this
+ * hand, is what the cheap attempt misses most; the deconvolution first: at
+ * about 9 ms with ZBar's pass it fits a 640x480 frame's budget only as the
+ * first attempt after the cheap one); region attempts, in this
  * order, on every frame that has a region. Not here (measured, see
  * docs/scanner.md): the region deconvolved (read no more than the attempts
  * it put off) and the whole frame locally thresholded (2 reads of 48 on
  * the low-contrast frames even with no budget, for 9 ms). */
-static const int blind_zx[] = { V_ZB_DEBLUR, V_ZB_RESTORE, V_ZX_INV,
+static const int blind_zx[] = { V_ZB_RESTORE, V_ZB_DEBLUR, V_ZX_INV,
 				V_ZB_HALF, V_ZB_DEBLUR2, V_ZX_NORM, V_ZB_DEBLUR,
 				V_ZX_GLOBAL, V_ZB_FULL, V_ZB_DEBLUR2,
 				V_ZX_HARD };
@@ -97,12 +99,17 @@ static const double cost_guess[V_COUNT] = {
 	[V_ZB_RESTORE] = 70, [V_R_ZB_BIN] = 40,
 };
 
-/* The deconvolution's blur (modules) and steps: the corpus's hardest
- * defocus is 0.59 module; 3 steps lift its finest module patterns from a
- * fifth of their contrast to about three fifths (on the corpus, 4 or 5
- * steps and 0.5 module read no more within the budget). */
+/* The deconvolution's blur (modules), steps and gain (in 32nds): the
+ * corpus's hardest defocus is 0.59 module, which leaves its finest module
+ * patterns a fifth of their contrast. Each step multiplies what is still
+ * missing at a frequency the blur passes by h by (1 - gain h): 2 steps of
+ * gain 3 give back four fifths of those patterns (3 steps of 1.5, the
+ * former setting: three fifths) for two blurs instead of three. The
+ * coarser patterns (h above 2/3) overshoot instead, and the clamp to the
+ * grey range takes that: a printed code has two greys. */
 #define RESTORE_SIGMA 0.6
-#define RESTORE_ITERS 3
+#define RESTORE_ITERS 2
+#define RESTORE_GAIN32 96
 
 /* A region is tried for this many frames after a symbol was seen there. */
 #define REGION_TTL 12
@@ -759,7 +766,8 @@ static void deblur(uint8_t *dst, const uint8_t *y, int w, int h, int stride,
 }
 
 /* Deconvolution of a gaussian blur of `sigma` px by `iters` steps of
- * projected Landweber (Van Cittert): f += 1.5 (g - G f), f kept in 0..255.
+ * projected Landweber (Van Cittert): f += gain (g - G f), f kept in 0..255
+ * (RESTORE_GAIN32).
  * An unsharp mask lifts every detail finer than its width by the same
  * amount, so on a blur of 0.6 module the finest module patterns (left a
  * fifth of their contrast) come back weaker than the coarser ones around
@@ -787,7 +795,7 @@ static void restore(uint8_t *dst, const uint8_t *y, int w, int h, int stride,
 			uint8_t *o = dst + (size_t)r * w;
 			for (int x = 0; x < w; x++) {
 				int e = (g[x] << 4) - (int)t[x];
-				int v = o[x] + ((3 * e + 16) >> 5);
+				int v = o[x] + ((RESTORE_GAIN32 * e + 256) >> 9);
 				v = v < 0 ? 0 : v > 255 ? 255 : v;
 				o[x] = (uint8_t)v;
 				t[x] = (uint16_t)(v << 4);
