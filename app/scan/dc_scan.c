@@ -1166,10 +1166,46 @@ static int half_large(int w, int h)
 	return (double)w * h > 1.5 * 640 * 480 && w >= 64 && h >= 64;
 }
 
+/* Whether a region attempt can read the region's code in the polarity its
+ * finder patterns were located in (dc_qrfind fits both and keeps the
+ * better). Neither zxing 1.4 nor ZBar (its inverted retry is off beside
+ * zxing) reads light modules on dark, so on a code located inverted only
+ * the inverted copies and the warp (which inverts to the located polarity)
+ * can read, and on one located dark on light the inverted copies cannot:
+ * the others would spend the blind frames of a held code on pixels no
+ * decoder reads. The warp in the other polarity stays, for a fit that took
+ * the wrong one; unlocated regions and the whole frame: every attempt. */
+static int polarity_ok(const region *r, int v)
+{
+	if (!r->located)
+		return 1;
+	switch (v) {
+	case V_R_ZX_INV:
+	case V_R_ZB_INV:
+		return r->inverted;
+	case V_R_ZB:
+	case V_R_ZX_UP:
+	case V_R_ZX_NORM:
+	case V_R_ZB_UP:
+	case V_R_ZX_NORM_UP:
+	case V_R_ZX_SHARP:
+	case V_R_ZB_SHARP:
+	case V_R_ZX_DEBLUR:
+	case V_R_ZB_DEBLUR:
+	case V_R_ZB_DEBLUR2:
+	case V_R_ZB_BIN:
+		return !r->inverted;
+	default:
+		return 1;
+	}
+}
+
 /* Pixels the attempt works on (for its cost estimate); 0: cannot run. */
 static double work_px(const dc_scanner *s, int v, int w, int h)
 {
 	const region *r = &s->roi;
+	if (!polarity_ok(r, v))
+		return 0;
 	double rp = r->ttl ? (double)(r->x1 - r->x0) * (r->y1 - r->y0) : 0;
 	switch (v) {
 	case V_ZB_HALF:
