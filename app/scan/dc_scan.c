@@ -62,6 +62,8 @@ enum {
 	V_ZB_DEBLUR2,   /* the same, stronger (0.55 module x 8) */
 	V_ZB_RESTORE,   /* ZBar on the frame (halved when large) deconvolved */
 	V_R_ZB_BIN,     /* ZBar on the region, local threshold */
+	V_ZB_MOTION,    /* ZBar on the region or frame, motion deblurred */
+	V_ZB_MOTION_WIDE, /* the same on the whole frame when no code located */
 	V_COUNT
 };
 
@@ -74,11 +76,13 @@ enum {
  * docs/scanner.md): the region deconvolved (read no more than the attempts
  * it put off) and the whole frame locally thresholded (2 reads of 48 on
  * the low-contrast frames even with no budget, for 9 ms). */
-static const int blind_zx[] = { V_ZB_RESTORE, V_ZB_DEBLUR, V_ZX_INV,
+static const int blind_zx[] = { V_ZB_MOTION,
+				V_ZB_RESTORE, V_ZB_DEBLUR, V_ZX_INV,
 				V_ZB_HALF, V_ZB_DEBLUR2, V_ZX_NORM, V_ZB_DEBLUR,
 				V_ZX_GLOBAL, V_ZB_FULL, V_ZB_DEBLUR2,
 				V_ZX_HARD };
-static const int region_zx[] = { V_R_ZB_BIN, V_R_ZX_WARP, V_R_ZX_UP,
+static const int region_zx[] = { V_R_ZB_BIN, V_ZB_MOTION_WIDE,
+				 V_R_ZX_WARP, V_R_ZX_UP,
 				 V_R_ZB_DEBLUR, V_R_ZX_WARP_INV, V_R_ZX_NORM,
 				 V_R_ZB_DEBLUR2, V_R_ZX_INV, V_R_ZB, V_R_ZX_DEBLUR,
 				 V_R_ZX_SHARP, V_R_ZB_INV, V_R_ZB_SHARP,
@@ -97,6 +101,7 @@ static const double cost_guess[V_COUNT] = {
 	[V_R_ZX_DEBLUR] = 25, [V_R_ZB_DEBLUR] = 45, [V_R_ZB_DEBLUR2] = 45,
 	[V_ZB_DEBLUR] = 40, [V_ZB_DEBLUR2] = 40,
 	[V_ZB_RESTORE] = 70, [V_R_ZB_BIN] = 40,
+	[V_ZB_MOTION] = 40, [V_ZB_MOTION_WIDE] = 40,
 };
 
 /* The deconvolution's blur (modules), steps and gain (in 32nds): the
@@ -110,6 +115,14 @@ static const double cost_guess[V_COUNT] = {
 #define RESTORE_SIGMA 0.6
 #define RESTORE_ITERS 2
 #define RESTORE_GAIN32 96
+
+/* Motion deblurring: the least anisotropy of the gradients taken for a
+ * shake (the corpus's frames without one stay below 0.06, its shaken
+ * codes above 0.18), the longest blur looked for (px, as deconvolved),
+ * the Landweber steps (on the corpus 8 read more than 4 or 16). */
+#define MOTION_ANISO 0.15
+#define MOTION_KMAX 16
+#define MOTION_ITERS 8
 
 /* A region is tried for this many frames after a symbol was seen there. */
 #define REGION_TTL 12
@@ -158,6 +171,7 @@ struct dc_scanner {
 	unsigned char measured[V_COUNT]; /* cost[] measured here, not guessed */
 	double t0, budget; /* this frame's start and budget, ms */
 	int first_extra;   /* no attempt past the cheap one ran this frame */
+	int gated;         /* the attempt found nothing to work on: not timed */
 	/* the finder's cell grid */
 	int gw, gh;
 	uint8_t *cell;       /* gw * gh: 1 = looks like a code */
@@ -829,6 +843,195 @@ static void binarise(uint8_t *dst, const uint8_t *y, int w, int h, int stride,
 	mbedtls_platform_zeroize(line, sizeof *line * gauss_scratch(w, h));
 }
 
+/* --- motion blur ------------------------------------------------------------ */
+
+/* The direction of a motion blur, from the structure tensor of the
+ * gradients over w x h (every 2nd pixel): a shake smears every edge along
+ * one direction, so the gradients along it are weaker than across it and
+ * the tensor's smaller eigenvector points along the blur. A code's own
+ * edges run both ways (modules are square), so its tensor is round when it
+ * is sharp or defocused. Returns the anisotropy, (l1 - l2) / (l1 + l2),
+ * 0 for a flat patch; *ang: the blur's direction, radians, y down. */
+static double motion_dir(const uint8_t *y, int w, int h, int stride,
+			 double *ang)
+{
+	double jxx = 0, jyy = 0, jxy = 0;
+	*ang = 0;
+	for (int r = 1; r + 1 < h; r += 2) {
+		const uint8_t *c = y + (size_t)r * stride;
+		const uint8_t *a = c - stride, *b = c + stride;
+		long sxx = 0, syy = 0, sxy = 0;
+		for (int x = 1; x + 1 < w; x += 2) {
+			int gx = c[x + 1] - c[x - 1], gy = b[x] - a[x];
+			sxx += gx * gx;
+			syy += gy * gy;
+			sxy += gx * gy;
+		}
+		jxx += (double)sxx, jyy += (double)syy, jxy += (double)sxy;
+	}
+	double tr = jxx + jyy;
+	if (tr <= 0)
+		return 0;
+	/* The larger eigenvector is at phi; the blur across it. */
+	double phi = 0.5 * atan2(2 * jxy, jxx - jyy);
+	*ang = phi + M_PI / 2;
+	return sqrt((jxx - jyy) * (jxx - jyy) + 4 * jxy * jxy) / tr;
+}
+
+/* The canvas a w x h plane turned by `ang` needs: with each row's span
+ * (two int32 after the pixels), at most `cap` bytes (rows cut evenly top
+ * and bottom past that: the corners it loses are the plane's own, where a
+ * code held up to the camera is not). */
+static void turn_size(int w, int h, double ang, size_t cap, int *tw, int *th)
+{
+	double c = fabs(cos(ang)), sn = fabs(sin(ang));
+	*tw = (int)ceil(w * c + h * sn) + 1;
+	*th = (int)ceil(w * sn + h * c) + 1;
+	if (((size_t)*tw + 8) * (size_t)*th + 8 > cap)
+		*th = (int)((cap - 8) / ((size_t)*tw + 8));
+}
+
+/* The plane turned so that direction `ang` runs along the canvas's rows
+ * (bilinear, 8-bit fixed point). Each row's span inside the plane goes to
+ * span[2 r], span[2 r + 1]; outside it the row repeats its span's ends (no
+ * edges there for ZBar to follow, nothing for the deconvolution to do). */
+static void turn(uint8_t *dst, int32_t *span, int tw, int th, const uint8_t *y,
+		 int w, int h, int stride, double ang)
+{
+	double c = cos(ang), sn = sin(ang);
+	long mx = (long)(w - 1) << 16, my = (long)(h - 1) << 16;
+	long dx = lround(c * 65536), dy = lround(sn * 65536);
+	for (int r = 0; r < th; r++) {
+		double v = r - (th - 1) / 2.0;
+		double u = -(tw - 1) / 2.0;
+		/* 16.16 fixed point, stepping (c, sn) per column */
+		long fx = lround((w - 1) / 2.0 * 65536 + (u * c - v * sn) * 65536);
+		long fy = lround((h - 1) / 2.0 * 65536 + (u * sn + v * c) * 65536);
+		uint8_t *o = dst + (size_t)r * tw;
+		int xa = -1, xb = -1;
+		for (int x = 0; x < tw; x++, fx += dx, fy += dy) {
+			if (fx < 0 || fy < 0 || fx > mx || fy > my)
+				continue;
+			if (xa < 0)
+				xa = x;
+			xb = x + 1;
+			int ix = (int)(fx >> 16), iy = (int)(fy >> 16);
+			unsigned ax = (unsigned)(fx >> 8) & 255,
+				 ay = (unsigned)(fy >> 8) & 255;
+			const uint8_t *p = y + (size_t)iy * stride + ix;
+			const uint8_t *p2 = iy + 1 < h ? p + stride : p;
+			int nx = ix + 1 < w;
+			unsigned t = p[0] * (256 - ax) + p[nx] * ax;
+			unsigned b = p2[0] * (256 - ax) + p2[nx] * ax;
+			o[x] = (uint8_t)((t * (256 - ay) + b * ay + 32768) >> 16);
+		}
+		if (xa < 0) {
+			memset(o, 128, (size_t)tw);
+			xa = xb = 0;
+		} else {
+			memset(o, o[xa], (size_t)xa);
+			memset(o + xb, o[xb - 1], (size_t)(tw - xb));
+		}
+		span[2 * r] = xa, span[2 * r + 1] = xb;
+	}
+}
+
+/* The length of a motion blur along the rows (px), 0 if none shows: a box
+ * blur of length L makes each row's derivative the difference of two
+ * copies of the sharp edges L apart, so the derivative's autocorrelation
+ * has its deepest trough at a lag of L. Lags 2..kmax, every 4th row. */
+static int motion_len(const uint8_t *p, int w, int h, int kmax)
+{
+	double acf[33] = { 0 };
+	if (kmax > 32)
+		kmax = 32;
+	if (w < 2 * kmax + 4)
+		return 0;
+	for (int r = 2; r < h; r += 4) {
+		const uint8_t *q = p + (size_t)r * w;
+		for (int k = 0; k <= kmax; k++) {
+			long a = 0;
+			for (int x = 0; x + k + 1 < w; x++)
+				a += (long)(q[x + 1] - q[x]) *
+				     (q[x + k + 1] - q[x + k]);
+			acf[k] += (double)a;
+		}
+	}
+	if (acf[0] <= 0)
+		return 0;
+	int best = 0;
+	double lo = 0;
+	for (int k = 2; k <= kmax; k++)
+		if (acf[k] < lo)
+			lo = acf[k], best = k;
+	/* A trough shallower than this is a code's own module rhythm. */
+	return lo < -0.15 * acf[0] ? best : 0;
+}
+
+/* A box blur of length len (k whole taps each side of the centre and a
+ * fraction e of the next, both ends) along a row of n values, the rows'
+ * ends repeated: the running sum as a prefix sum (integer additions, one
+ * a value) and the taps read from it, a loop the compiler vectorises.
+ * f: n values at f[pad..pad + n), pad > k + 1 each side, rewritten here;
+ * ps: n + 1 values. */
+static void box_row(float *o, int32_t *f, int32_t *ps, int n, int pad, int k,
+		    float e, float inv)
+{
+	int32_t *v = f + pad;
+	for (int i = 1; i <= pad; i++)
+		v[-i] = v[0], v[n - 1 + i] = v[n - 1];
+	/* ps[i] = sum of v[-k - 1 .. i - k - 1) */
+	int32_t acc = 0;
+	ps[0] = 0;
+	for (int i = 0; i < n + 2 * k + 1; i++)
+		acc += v[i - k], ps[i + 1] = acc;
+	/* box(i) = v[i - k .. i + k] + e (v[i - k - 1] + v[i + k + 1]) */
+	for (int i = 0; i < n; i++)
+		o[i] = ((float)(ps[i + 2 * k + 1] - ps[i]) +
+			e * (float)(v[i - k - 1] + v[i + k + 1])) * inv;
+}
+
+/* Deconvolution of a box blur of `len` px along each row of a tw x th
+ * plane, in place: `iters` steps of projected Landweber, f += 1.8 B (g - B
+ * f), f kept in 0..255 (the box is symmetric, so B is its own transpose;
+ * unlike the defocus's Van Cittert steps this also converges where the
+ * box's response is negative, between its zeros, which a box longer than a
+ * module has at module frequencies). Each row is independent and stays in
+ * `line`: four rows of tw + 2 (len / 2 + 2) 32-bit values. */
+static void unbox(uint8_t *p, const int32_t *span, int tw, int th,
+		  double len, int iters, uint16_t *line)
+{
+	int k = (int)((len - 1) / 2), pad = k + 2, n = tw + 2 * pad;
+	float e = (float)((len - (2 * k + 1)) / 2), inv = (float)(1 / len);
+	int32_t *f = (int32_t *)(void *)line, *rr = f + n, *ps = rr + n;
+	float *t = (float *)(void *)(ps + n);
+	for (int r = 0; r < th; r++) {
+		int xa = span[2 * r], m = span[2 * r + 1] - xa;
+		uint8_t *q = p + (size_t)r * tw + xa;
+		int32_t *fv = f + pad, *rv = rr + pad;
+		if (m < 2)
+			continue;
+		for (int x = 0; x < m; x++)
+			fv[x] = q[x] << 4;
+		for (int it = 0; it < iters; it++) {
+			box_row(t, f, ps, m, pad, k, e, inv);
+			for (int x = 0; x < m; x++)
+				rv[x] = (q[x] << 4) - (int32_t)t[x];
+			box_row(t, rr, ps, m, pad, k, e, inv);
+			for (int x = 0; x < m; x++) {
+				int32_t v = fv[x] + (int32_t)(1.8f * t[x]);
+				fv[x] = v < 0 ? 0 : v > 4080 ? 4080 : v;
+			}
+		}
+		for (int x = 0; x < m; x++)
+			q[x] = (uint8_t)((fv[x] + 8) >> 4);
+		/* the repeated ends follow */
+		memset(q - xa, q[0], (size_t)xa);
+		memset(q + m, q[m - 1], (size_t)(tw - xa - m));
+	}
+	mbedtls_platform_zeroize(line, sizeof(int32_t) * 4 * (size_t)n);
+}
+
 /* Bilinear 2x (src packed, w x h -> 2w x 2h). */
 static void up2(uint8_t *dst, const uint8_t *src, int w, int h)
 {
@@ -1143,7 +1346,8 @@ static int needs(int v)
 			       v == V_R_ZB_SHARP || v == V_R_ZB_WARP ||
 			       v == V_R_ZB_DEBLUR || v == V_R_ZB_DEBLUR2 ||
 			       v == V_ZB_DEBLUR || v == V_ZB_DEBLUR2 ||
-			       v == V_ZB_RESTORE || v == V_R_ZB_BIN
+			       v == V_ZB_RESTORE || v == V_R_ZB_BIN ||
+			       v == V_ZB_MOTION || v == V_ZB_MOTION_WIDE
 		       ? DC_SCAN_ZBAR
 		       : DC_SCAN_ZXING;
 }
@@ -1194,10 +1398,36 @@ static int polarity_ok(const region *r, int v)
 	case V_R_ZB_DEBLUR:
 	case V_R_ZB_DEBLUR2:
 	case V_R_ZB_BIN:
+	case V_ZB_MOTION_WIDE:
 		return !r->inverted;
 	default:
 		return 1;
 	}
+}
+
+/* What a motion attempt deconvolves: a located code's region (the wide
+ * attempt's, in the region list), a busy patch (the blind one's; the wide
+ * one takes the whole frame then: a patch without finder patterns is
+ * often only the sharper part of a blurred code, a shake along the rows
+ * leaving them few transitions), the whole frame without a region. The
+ * whole frame is halved when large, as for the deblurring; a region is
+ * not (modules of 5 px blurred by 1.6 module read far less once halved).
+ * 0: nothing for this attempt. */
+static int motion_rect(const dc_scanner *s, int wide, int w, int h, int *x0,
+		       int *y0, int *x1, int *y1, int *half)
+{
+	const region *r = &s->roi;
+	*x0 = 0, *y0 = 0, *x1 = w, *y1 = h;
+	if (r->ttl && (r->located || r->zx)) {
+		if (!wide)
+			return 0;
+		*x0 = r->x0, *y0 = r->y0, *x1 = r->x1, *y1 = r->y1;
+	} else if (r->ttl && !wide) {
+		*x0 = r->x0, *y0 = r->y0, *x1 = r->x1, *y1 = r->y1;
+	}
+	*half = half_large(w, h) &&
+		2.0 * (*x1 - *x0) * (*y1 - *y0) > (double)w * h;
+	return *x1 - *x0 >= 32 && *y1 - *y0 >= 32;
 }
 
 /* Pixels the attempt works on (for its cost estimate); 0: cannot run. */
@@ -1224,6 +1454,14 @@ static double work_px(const dc_scanner *s, int v, int w, int h)
 	case V_ZB_DEBLUR2:
 		return half_large(w, h) ? (double)(w / 2) * (h / 2)
 					: (double)w * h / 2;
+	case V_ZB_MOTION:
+	case V_ZB_MOTION_WIDE: {
+		int x0, y0, x1, y1, half;
+		if (!motion_rect(s, v == V_ZB_MOTION_WIDE, w, h, &x0, &y0, &x1,
+				 &y1, &half))
+			return 0;
+		return (double)(x1 - x0) * (y1 - y0) / (half ? 4 : 1);
+	}
 	case V_R_LOCATE: /* once per region */
 		return r->looked ? 0 : rp;
 	case V_R_ZX_DEBLUR:
@@ -1244,6 +1482,69 @@ static double work_px(const dc_scanner *s, int v, int w, int h)
 	default:
 		return (double)w * h;
 	}
+}
+
+/* ZBar on a copy with a motion blur undone: its direction from the
+ * gradients of the code's patch (the background's edges would only dilute
+ * it; the whole frame without one), its length from the rows' derivative
+ * once turned along it, then the box deconvolved along the rows of the
+ * turned copy (ZBar reads a code at any angle). A patch whose gradients
+ * are round, or whose rows show no blur length, is not motion blurred:
+ * only the estimate ran, and the attempt is not timed. */
+static void motion(dc_scanner *s, const uint8_t *y, int w, int h, int stride,
+		   int wide)
+{
+	const region *r = &s->roi;
+	int x0, y0, x1, y1, half;
+	s->gated = 1;
+	if (!motion_rect(s, wide, w, h, &x0, &y0, &x1, &y1, &half))
+		return;
+	const region *d = r->ttl ? r : NULL;
+	int dx0 = d ? d->x0 : 0, dy0 = d ? d->y0 : 0;
+	int dx1 = d ? d->x1 : w, dy1 = d ? d->y1 : h;
+	if (dx1 - dx0 < 32 || dy1 - dy0 < 32)
+		return;
+	double ang;
+	double an = motion_dir(y + (size_t)dy0 * stride + dx0, dx1 - dx0,
+			       dy1 - dy0, stride, &ang);
+	if (an < MOTION_ANISO)
+		return;
+	const uint8_t *src = y;
+	int ss = stride;
+	if (half) {
+		down2(s->pack, y, w, h, stride);
+		ss = w / 2;
+		src = s->pack;
+		mark(s, s->pack, (size_t)(w / 2) * (h / 2));
+		x0 /= 2, y0 /= 2, x1 /= 2, y1 /= 2;
+	}
+	int rw = x1 - x0, rh = y1 - y0;
+	if (rw < 32 || rh < 32)
+		return;
+	src += (size_t)y0 * ss + x0;
+	int tw, th;
+	turn_size(rw, rh, ang, 2 * s->cap, &tw, &th);
+	/* unbox's four rows of 32-bit values */
+	size_t scratch = gauss_scratch(s->max_w, s->max_h);
+	if (th < 32 || 10 * ((size_t)tw + 2 * MOTION_KMAX + 8) > scratch)
+		return;
+	/* the spans after the pixels, 4-byte aligned */
+	int32_t *span = (int32_t *)(void *)(s->up +
+					    (((size_t)tw * th + 3) & ~(size_t)3));
+	turn(s->up, span, tw, th, src, rw, rh, ss, ang);
+	mark(s, s->up, (((size_t)tw * th + 3) & ~(size_t)3) + 8 * (size_t)th);
+	int len = motion_len(s->up, tw, th, MOTION_KMAX);
+#ifdef DC_SCAN_TRACE
+	fprintf(stderr, "  motion aniso %.3f ang %.1f len %d, %dx%d\n", an,
+		ang * 180 / M_PI, len, tw, th);
+#endif
+	if (len < 3)
+		return;
+	s->gated = 0;
+	unbox(s->up, span, tw, th, len, MOTION_ITERS, s->line);
+	/* density 1: the deconvolved modules are sharp along the rows, not
+	 * yet across, and every 2nd line read half as many */
+	run_zb(s, s->up, tw, th, 1);
 }
 
 static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
@@ -1390,6 +1691,10 @@ static void attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		run_zb(s, s->work, sw, sh, sw == w ? 2 : 1);
 		break;
 	}
+	case V_ZB_MOTION:
+	case V_ZB_MOTION_WIDE:
+		motion(s, y, w, h, stride, v == V_ZB_MOTION_WIDE);
+		break;
 	case V_R_ZB_BIN: {
 		double m = r->module > 0 ? r->module : (rw < rh ? rw : rh) / 100.0;
 		m = m < 1.5 ? 1.5 : m > 16 ? 16 : m;
@@ -1450,6 +1755,7 @@ static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 	double t = cpu_ms();
 	if (!force && (t - s->t0) + s->cost[v] * px / 1e6 > s->budget)
 		return 0;
+	s->gated = 0;
 	attempt(s, v, y, w, h, stride);
 #ifdef DC_SCAN_TRACE
 	fprintf(stderr, "  f%u v%d roi %d,%d-%d,%d ttl%d -> %d (%.2f ms)\n",
@@ -1457,7 +1763,7 @@ static int try_attempt(dc_scanner *s, int v, const uint8_t *y, int w, int h,
 		s->roi.ttl, s->n, cpu_ms() - t);
 #endif
 	double ns = (cpu_ms() - t) * 1e6 / px;
-	if (ns > 0) {
+	if (ns > 0 && !s->gated) {
 		/* The first measurement replaces the guess. */
 		s->cost[v] = s->measured[v] ? 0.75 * s->cost[v] + 0.25 * ns : ns;
 		s->measured[v] = 1;

@@ -2,8 +2,9 @@
  * dc_scan: the scan scheduler on arbitrary grey frames -- the finder's
  * cell grid and flood fill, region clipping from decoder-reported corners
  * (zxing's positions of located but undecoded symbols), the crops, scaled,
- * inverted, stretched and sharpened copies, and the zxing shim's result
- * handling.
+ * inverted, stretched and sharpened copies, the motion deconvolution
+ * (corpus/scan/motion-blur.bin: modules smeared along the rows), and the
+ * zxing shim's result handling.
  *
  * Input: byte 0 and 1 give the frame's width and height (16..128), byte 2
  * the frames to run (1..8, low 3 bits) and the decoders (bit 3: ZBar only,
