@@ -76,11 +76,10 @@ enum {
  * docs/scanner.md): the region deconvolved (read no more than the attempts
  * it put off) and the whole frame locally thresholded (2 reads of 48 on
  * the low-contrast frames even with no budget, for 9 ms). */
-static const int blind_zx[] = { V_ZB_MOTION,
-				V_ZB_RESTORE, V_ZB_DEBLUR, V_ZX_INV,
-				V_ZB_HALF, V_ZB_DEBLUR2, V_ZX_NORM, V_ZB_DEBLUR,
-				V_ZX_GLOBAL, V_ZB_FULL, V_ZB_DEBLUR2,
-				V_ZX_HARD };
+static const int blind_zx[] = { V_ZB_MOTION, V_ZX_INV, V_ZX_GLOBAL,
+				V_ZB_RESTORE, V_ZB_DEBLUR, V_ZX_NORM,
+				V_ZB_HALF, V_ZB_DEBLUR2, V_ZB_DEBLUR, V_ZB_FULL,
+				V_ZB_DEBLUR2, V_ZX_HARD };
 static const int region_zx[] = { V_R_ZB_BIN, V_ZB_MOTION_WIDE,
 				 V_R_ZX_WARP, V_R_ZX_UP,
 				 V_R_ZB_DEBLUR, V_R_ZX_WARP_INV, V_R_ZX_NORM,
@@ -166,6 +165,9 @@ struct dc_scanner {
 	/* schedule */
 	unsigned frame;
 	int blind_next, region_next;
+	/* The region list went once round on a located code without a read:
+	 * its next blind frame gives the whole-frame list the budget first. */
+	int region_lapped;
 	region roi, seen; /* roi: current; seen: found during this frame */
 	double cost[V_COUNT];
 	unsigned char measured[V_COUNT]; /* cost[] measured here, not guessed */
@@ -351,6 +353,7 @@ void dc_scanner_wipe(dc_scanner *s)
 	zero_buffers(s);
 	s->frame = 0;
 	s->blind_next = s->region_next = 0;
+	s->region_lapped = 0;
 	memset(&s->roi, 0, sizeof s->roi);
 	memset(&s->seen, 0, sizeof s->seen);
 }
@@ -1865,8 +1868,23 @@ int dc_scanner_scan(dc_scanner *s, const uint8_t *y, int width, int height,
 		 * that is hard to read cost the cheap attempt alone. */
 		if (s->roi.ttl && (s->roi.zx || blind)) {
 			try_attempt(s, V_R_LOCATE, y, width, height, stride, 0);
-			run_list(s, region_zx, N_REGION, &s->region_next,
-				 &region_left, y, width, height, stride);
+			/* A located code whose region attempts all failed once
+			 * round: the whole-frame ones (deconvolutions, ZBar on
+			 * the frame) go first on its next blind frame, else a
+			 * code read only by them would wait behind a second
+			 * round of the region list for good. */
+			if (blind && s->roi.located && s->region_lapped) {
+				s->region_lapped = 0;
+				run_list(s, blind_zx, N_BLIND, &s->blind_next,
+					 &blind_left, y, width, height, stride);
+			}
+			int at = s->region_next;
+			if (s->n == 0)
+				run_list(s, region_zx, N_REGION, &s->region_next,
+					 &region_left, y, width, height, stride);
+			if (s->n == 0 && s->roi.located &&
+			    at + (N_REGION - region_left) >= N_REGION)
+				s->region_lapped = 1;
 			/* A region is no reason to skip the whole-frame
 			 * variants for good: what is left of the budget on a
 			 * blind frame goes to them. */

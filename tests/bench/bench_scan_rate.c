@@ -14,8 +14,9 @@
  * camera-like frames with no code), median and p95, per resolution.
  *
  * usage: bench-scan-rate [--seeds N] [--res WxH] [--deg NAME] [--frames N]
- *                        [--cfg NAME]
- * (--cfg: run only that configuration, for faster iteration; the others'
+ *                        [--cfg NAME] [--misses]
+ * (--misses: one line per frame the scheduler did not read, to find it
+ * again with --res and --deg. --cfg: run only that configuration, for faster iteration; the others'
  * columns then read 0. The default runs all three side by side.
  * BENCH_BUDGET_MS in the environment sets the scheduler's budget, to see
  * what its attempt lists read without one: an experiment, not a figure.)
@@ -150,10 +151,12 @@ static int has(dc_scanner *s, int n, const char *want)
 int main(int argc, char **argv)
 {
 	int seeds = 2, frames = DC_SCAN_STILL_FRAMES, only_deg = -1, only_cfg = -1;
-	int resw = 0, resh = 0;
+	int resw = 0, resh = 0, misses = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--seeds") && i + 1 < argc)
 			seeds = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--misses"))
+			misses = 1;
 		else if (!strcmp(argv[i], "--frames") && i + 1 < argc)
 			frames = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--res") && i + 1 < argc) {
@@ -177,7 +180,8 @@ int main(int argc, char **argv)
 				return 2;
 		} else {
 			fprintf(stderr, "usage: bench-scan-rate [--seeds N] "
-					"[--res WxH] [--deg NAME] [--frames N]\n");
+					"[--res WxH] [--deg NAME] [--frames N] "
+					"[--cfg NAME] [--misses]\n");
 			return 2;
 		}
 	}
@@ -276,6 +280,9 @@ int main(int argc, char **argv)
 						frames_to_read[k + 1]++;
 				}
 				readn[c][d][lv] += got;
+				if (misses && c == 2 && !got)
+					printf("miss: %dx%d %s %s/%d seed %d\n", w, h,
+					       cards[t].name, sc_deg_name(d), lv, seed);
 			}
 					}
 		}
