@@ -69,9 +69,12 @@ enum {
 
 /* Blind attempts (no region known), one a time in this order on one frame
  * in three (the deblurred ones twice a round: blur, from focus or a shaking
- * hand, is what the cheap attempt misses most; the deconvolution first: at
- * about 9 ms with ZBar's pass it fits a 640x480 frame's budget only as the
- * first attempt after the cheap one); region attempts, in this
+ * hand, is what the cheap attempt misses most). First the motion attempt
+ * (only its estimate, about 0.2 ms, unless the patch is shaken), then
+ * zxing's inverted and global-histogram passes (2-3 ms: both fit beside
+ * the cheap attempt), then the deconvolution (about 10 ms with ZBar's pass
+ * at 640x480: it fits a blind frame only when little else ran on it).
+ * Region attempts, in this
  * order, on every frame that has a region. Not here (measured, see
  * docs/scanner.md): the region deconvolved (read no more than the attempts
  * it put off) and the whole frame locally thresholded (2 reads of 48 on
