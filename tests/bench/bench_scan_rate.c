@@ -16,8 +16,9 @@
  * usage: bench-scan-rate [--seeds N] [--res WxH] [--deg NAME] [--frames N]
  *                        [--cfg NAME] [--misses]
  * (--misses: one line per frame the scheduler did not read, to find it
- * again with --res and --deg. --cfg: run only that configuration, for faster iteration; the others'
- * columns then read 0. The default runs all three side by side.
+ * again with --res and --deg. --cfg: run only that configuration, for
+ * faster iteration; the others' columns then read 0. The default runs all
+ * three side by side.
  * BENCH_BUDGET_MS in the environment sets the scheduler's budget, to see
  * what its attempt lists read without one: an experiment, not a figure.)
  * Texts: the demo cards minted at build time (DC_DEMO_CARDS_DIR,
